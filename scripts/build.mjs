@@ -1,0 +1,26 @@
+// Bundles the CLI and the library with esbuild. The CLI bundle keeps network
+// code (undici) in lazily imported chunks so local commands start fast.
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  splitting: true,
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'warning',
+  // CJS dependencies (tuf-js, commander) call require(); give ESM output one.
+  banner: {
+    js: "import { createRequire as __signetCreateRequire } from 'node:module'; const require = __signetCreateRequire(import.meta.url);",
+  },
+  chunkNames: 'chunks/[name]-[hash]',
+};
+
+await build({
+  ...common,
+  entryPoints: { signet: 'src/cli/bin.ts', index: 'src/index.ts' },
+});
+chmodSync('dist/signet.mjs', 0o755);

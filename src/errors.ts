@@ -1,0 +1,50 @@
+// The one error hierarchy of signet. Every error carries a stable `code` and a
+// `kind` that decides the exit code: invalid (1), usage (2), inconclusive (3).
+// Causes are kept as ES2022 `cause`, never stringified into the message.
+
+/** What a failure means to the caller; the CLI maps it to an exit code. */
+export type ErrorKind = 'invalid' | 'usage' | 'inconclusive';
+
+export class SignetError extends Error {
+  override name = 'SignetError';
+  readonly code: string;
+  readonly kind: ErrorKind;
+
+  constructor(kind: ErrorKind, code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    this.code = code;
+  }
+}
+
+/** Verification failed: tampered, unsigned, revoked, expired, below threshold. Exit 1. */
+export class VerificationError extends SignetError {
+  override name = 'VerificationError';
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super('invalid', code, message, options);
+  }
+}
+
+/** The user asked for something impossible or the configuration is wrong. Exit 2. */
+export class UsageError extends SignetError {
+  override name = 'UsageError';
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super('usage', code, message, options);
+  }
+}
+
+/** Could not check: network down, registry 5xx, timeout. Exit 3. */
+export class InconclusiveError extends SignetError {
+  override name = 'InconclusiveError';
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super('inconclusive', code, message, options);
+  }
+}
+
+/** Exit codes from BRIEF.md; the only place they are defined. */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, inconclusive: 3 } as const;
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof SignetError) return EXIT[error.kind];
+  return EXIT.usage;
+}

@@ -1,0 +1,249 @@
+// Private keys at rest under SIGNET_HOME/keys: one JSON file per key, the seed
+// encrypted with AES-256-GCM under a scrypt-derived key, the public fields
+// bound as associated data so any edit of the file is detected. Folder 0700,
+// files 0600, symlinks refused. Passphrases arrive through a callback only.
+
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
+import { canonicalBytes } from '../metadata/canonical-json.js';
+import type { KeyJSON } from '../metadata/types.js';
+import { isRecord } from '../metadata/types.js';
+import { ed25519KeyJSON, generateEd25519, publicKeyOf } from './ed25519.js';
+import { keyIdOf, shortKeyId } from './key-id.js';
+import { ed25519Signer, type Signer, type SignerProvider } from './signer.js';
+import { readFileBounded, writeFileAtomic } from '../store/atomic-file.js';
+import { UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
+
+export const KEY_FORMAT = 'signet-key/v1';
+
+/** scrypt cost: N=2^16, r=8 (64 MiB, ~0.2 s per unlock on our machines). */
+export const DEFAULT_SCRYPT = { n: 65536, r: 8, p: 1 } as const;
+
+export interface PassphraseRequest {
+  keyId: string;
+  role: string;
+  repository: string;
+  /** `new` when choosing a passphrase for a key being created or re-encrypted. */
+  purpose: 'unlock' | 'new';
+}
+
+/** Supplied by the CLI (env, file, stdin, TTY prompt); the library never prompts. */
+export type PassphraseProvider = (request: PassphraseRequest) => Promise<string>;
+
+export interface KeyInfo {
+  keyId: string;
+  role: string;
+  repository: string;
+  created: string;
+  publicKey: KeyJSON;
+  path: string;
+}
+
+interface KeyFile {
+  format: string;
+  keyid: string;
+  public: KeyJSON;
+  role: string;
+  repository: string;
+  created: string;
+  kdf: { name: 'scrypt'; n: number; r: number; p: number; salt: string };
+  cipher: { name: 'aes-256-gcm'; nonce: string };
+  ciphertext: string;
+}
+
+export class WrongPassphraseError extends UsageError {
+  override name = 'WrongPassphraseError';
+  constructor(keyId: string, cause?: unknown) {
+    super('wrong-passphrase', `wrong passphrase for key ${shortKeyId(keyId)}, or the key file was modified; nothing was changed`, cause === undefined ? undefined : { cause });
+  }
+}
+
+export class Keystore {
+  readonly dir: string;
+
+  constructor(home: string) {
+    this.dir = join(home, 'keys');
+  }
+
+  /** Create a new ed25519 key for `role` in `repository`, encrypted under a new passphrase. */
+  async generate(role: string, repository: string, passphrases: PassphraseProvider, now: Date = new Date()): Promise<KeyInfo> {
+    const { seed, publicKey } = await generateEd25519();
+    return this.store(seed, publicKey, role, repository, passphrases, now);
+  }
+
+  /** Encrypt and save a seed (generation, PKCS#8 import, passphrase change). */
+  async store(seed: Uint8Array, publicKey: Uint8Array, role: string, repository: string, passphrases: PassphraseProvider, now: Date): Promise<KeyInfo> {
+    const keyJSON = ed25519KeyJSON(publicKey);
+    const keyId = keyIdOf(keyJSON);
+    const passphrase = await passphrases({ keyId, role, repository, purpose: 'new' });
+    if (passphrase.length === 0) throw new UsageError('empty-passphrase', `refusing an empty passphrase for the ${role} key`);
+    const file = await encryptKey(seed, keyJSON, keyId, role, repository, passphrase, now);
+    await this.ensureDir();
+    const path = this.pathOf(keyId);
+    await writeFileAtomic(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
+    await fs.chmod(path, 0o600);
+    return infoOf(file, path);
+  }
+
+  async list(): Promise<KeyInfo[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const out: KeyInfo[] = [];
+    for (const name of names.filter((n) => /^[0-9a-f]{64}\.key$/.test(n)).sort()) {
+      out.push(infoOf(await this.readKeyFile(join(this.dir, name)), join(this.dir, name)));
+    }
+    return out;
+  }
+
+  async has(keyId: string): Promise<boolean> {
+    if (!/^[0-9a-f]{64}$/.test(keyId)) return false;
+    try {
+      await fs.lstat(this.pathOf(keyId));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async info(keyId: string): Promise<KeyInfo> {
+    return infoOf(await this.readKeyFile(this.pathOf(keyId)), this.pathOf(keyId));
+  }
+
+  /** Decrypt one key. Throws WrongPassphraseError (exit 2) on a bad passphrase or a tampered file. */
+  async unlock(keyId: string, passphrases: PassphraseProvider): Promise<{ signer: Signer; seed: Uint8Array; info: KeyInfo }> {
+    const path = this.pathOf(keyId);
+    const file = await this.readKeyFile(path);
+    const passphrase = await passphrases({ keyId, role: file.role, repository: file.repository, purpose: 'unlock' });
+    const seed = await decryptKey(file, passphrase);
+    const publicKey = await publicKeyOf(seed);
+    if (keyIdOf(ed25519KeyJSON(publicKey)) !== file.keyid) throw new WrongPassphraseError(file.keyid);
+    return { signer: ed25519Signer(seed, publicKey), seed, info: infoOf(file, path) };
+  }
+
+  /** A SignerProvider over this keystore: unlocks the requested keys it holds. */
+  signerProvider(passphrases: PassphraseProvider): SignerProvider {
+    const cache = new Map<string, Signer>();
+    return async (_role, keyIds) => {
+      const signers: Signer[] = [];
+      for (const keyId of keyIds) {
+        const cached = cache.get(keyId);
+        if (cached) {
+          signers.push(cached);
+        } else if (await this.has(keyId)) {
+          const { signer } = await this.unlock(keyId, passphrases);
+          cache.set(keyId, signer);
+          signers.push(signer);
+        }
+      }
+      return signers;
+    };
+  }
+
+  pathOf(keyId: string): string {
+    if (!/^[0-9a-f]{64}$/.test(keyId)) throw new UsageError('bad-key-id', `${JSON.stringify(keyId)} is not a key id (64 hex digits)`);
+    return join(this.dir, `${keyId}.key`);
+  }
+
+  /** Read and check a key file: no symlink, 0600, well formed. */
+  async readKeyFile(path: string): Promise<KeyFile> {
+    const bytes = await readFileBounded(path, LIMITS.configFileBytes, { refuseSymlink: true });
+    if (bytes === undefined) throw new UsageError('no-such-key', `no key file at ${path}; \`signet key list\` shows the keys you have`);
+    const stat = await fs.stat(path);
+    if ((stat.mode & 0o077) !== 0) {
+      throw new UsageError('key-permissions', `${path} is readable by others (mode ${(stat.mode & 0o777).toString(8)}); run \`chmod 600 ${path}\``);
+    }
+    return parseKeyFile(bytes, path);
+  }
+
+  private async ensureDir(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const stat = await fs.lstat(this.dir);
+    if (stat.isSymbolicLink()) throw new UsageError('symlink-refused', `${this.dir} is a symlink; signet refuses symlinked key folders`);
+    await fs.chmod(this.dir, 0o700);
+  }
+}
+
+export function parseKeyFile(bytes: Uint8Array, path: string): KeyFile {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (cause) {
+    throw new UsageError('bad-key-file', `${path} is not a signet key file`, { cause });
+  }
+  const ok =
+    isRecord(doc) &&
+    doc['format'] === KEY_FORMAT &&
+    typeof doc['keyid'] === 'string' &&
+    isRecord(doc['public']) &&
+    isRecord(doc['kdf']) &&
+    isRecord(doc['cipher']) &&
+    typeof doc['ciphertext'] === 'string';
+  if (!ok) throw new UsageError('bad-key-file', `${path} is not a signet key file (${KEY_FORMAT})`);
+  return doc as unknown as KeyFile;
+}
+
+async function encryptKey(seed: Uint8Array, keyJSON: KeyJSON, keyId: string, role: string, repository: string, passphrase: string, now: Date): Promise<KeyFile> {
+  const salt = randomBytes(16);
+  const nonce = randomBytes(12);
+  const kdf = { name: 'scrypt' as const, ...DEFAULT_SCRYPT, salt: salt.toString('base64') };
+  const header: Omit<KeyFile, 'ciphertext'> = {
+    format: KEY_FORMAT,
+    keyid: keyId,
+    public: keyJSON,
+    role,
+    repository,
+    created: now.toISOString(),
+    kdf,
+    cipher: { name: 'aes-256-gcm', nonce: nonce.toString('base64') },
+  };
+  const key = await deriveKey(passphrase, kdf);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(associatedData(header));
+  const ciphertext = Buffer.concat([cipher.update(seed), cipher.final(), cipher.getAuthTag()]);
+  return { ...header, ciphertext: ciphertext.toString('base64') };
+}
+
+async function decryptKey(file: KeyFile, passphrase: string): Promise<Uint8Array> {
+  if (file.kdf.name !== 'scrypt' || file.cipher.name !== 'aes-256-gcm') {
+    throw new UsageError('bad-key-file', `key ${shortKeyId(file.keyid)} uses an unsupported KDF or cipher`);
+  }
+  const { ciphertext, ...header } = file;
+  const data = Buffer.from(ciphertext, 'base64');
+  if (data.length !== 32 + 16) throw new WrongPassphraseError(file.keyid);
+  const key = await deriveKey(passphrase, file.kdf);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(file.cipher.nonce, 'base64'));
+    decipher.setAAD(associatedData(header));
+    decipher.setAuthTag(data.subarray(32));
+    return Buffer.concat([decipher.update(data.subarray(0, 32)), decipher.final()]);
+  } catch (cause) {
+    throw new WrongPassphraseError(file.keyid, cause);
+  }
+}
+
+/** Everything but the ciphertext, canonicalised: editing any public field breaks decryption. */
+function associatedData(header: Omit<KeyFile, 'ciphertext'>): Buffer {
+  return canonicalBytes(header);
+}
+
+function deriveKey(passphrase: string, kdf: KeyFile['kdf']): Promise<Buffer> {
+  const { n, r, p } = kdf;
+  if (![n, r, p].every((v) => Number.isSafeInteger(v) && v > 0) || n > 2 ** 20 || r > 32 || p > 16) {
+    throw new UsageError('bad-key-file', 'key file has out-of-range scrypt parameters');
+  }
+  const options: ScryptOptions = { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 };
+  return new Promise((resolve, reject) => {
+    scryptCb(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, options, (error, key) => (error ? reject(error) : resolve(key)));
+  });
+}
+
+function infoOf(file: KeyFile, path: string): KeyInfo {
+  return { keyId: file.keyid, role: file.role, repository: file.repository, created: file.created, publicKey: file.public, path };
+}

@@ -1,0 +1,27 @@
+// Every byte limit and loop cap signet applies to untrusted input, in one table.
+// Reads larger than these are refused, never truncated.
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const LIMITS = {
+  /** TUF metadata files, per role (tuf-js config uses the same numbers). */
+  rootBytes: 512 * KiB,
+  timestampBytes: 16 * KiB,
+  snapshotBytes: 16 * MiB,
+  targetsBytes: 64 * MiB,
+  /** OCI / Docker manifests and indexes. */
+  manifestBytes: 4 * MiB,
+  /** OCI image layout index.json and oci-layout marker. */
+  layoutIndexBytes: 4 * MiB,
+  /** Trust policy, key files, root pins. */
+  configFileBytes: 1 * MiB,
+  /** Root rotations walked in one update (TUF 5.3). */
+  maxRootRotations: 256,
+  /** Delegated roles visited while looking up one target (TUF 5.6.7). */
+  maxDelegations: 32,
+  /** Signatures examined on one metadata file. */
+  maxSignaturesTried: 1024,
+  /** Manifests listed by one index that we follow. */
+  maxIndexManifests: 256,
+} as const;

@@ -1,0 +1,79 @@
+// Atomic file writes (temp file in the same directory, fsync, rename, fsync the
+// directory) and bounded reads that refuse symlinks when asked to.
+
+import { constants, promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, basename, join } from 'node:path';
+import { UsageError } from '../errors.js';
+
+export interface WriteOptions {
+  mode?: number;
+}
+
+/** Write `bytes` to `path` so that readers see the old or the new content, never a mix. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(temp, 'wx', options.mode ?? 0o644);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(temp, path);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+  await syncDirectory(dir);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await fs.open(dir, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename is still atomic.
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface ReadOptions {
+  /** Refuse a symlink at `path` (trust inputs: root pins, keys, policy). */
+  refuseSymlink?: boolean;
+}
+
+/**
+ * Read at most `maxBytes` from `path`; undefined when it does not exist.
+ * Throws a UsageError when the file is larger or is a refused symlink.
+ */
+export async function readFileBounded(path: string, maxBytes: number, options: ReadOptions = {}): Promise<Buffer | undefined> {
+  const flags = constants.O_RDONLY | (options.refuseSymlink ? constants.O_NOFOLLOW : 0);
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, flags);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new UsageError('symlink-refused', `${path} is a symlink; signet refuses symlinks for trust inputs`);
+    throw error;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new UsageError('not-a-file', `${path} is not a regular file`);
+    if (stat.size > maxBytes) throw new UsageError('too-large', `${path} is ${stat.size} bytes, more than the ${maxBytes}-byte limit`);
+    const buffer = Buffer.alloc(stat.size);
+    let offset = 0;
+    while (offset < stat.size) {
+      const { bytesRead } = await handle.read(buffer, offset, stat.size - offset, offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+    }
+    return buffer.subarray(0, offset);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,32 @@
+// The capability a trust repository is published to and read from. Names are
+// TUF file names (`3.root.json`, `timestamp.json`, `5.bins-0a.json`), already
+// encoded for use as a file name or tag by the caller (see `metadataFileName`).
+
+export interface MetadataStore {
+  /** A human-readable location for messages, without credentials. */
+  readonly location: string;
+  /** The bytes of `name`, or undefined when it does not exist. Refuses more than `maxBytes`. */
+  get(name: string, maxBytes: number): Promise<Uint8Array | undefined>;
+  /** Publish `bytes` as `name`, atomically: readers see the old or the new file, never a mix. */
+  put(name: string, bytes: Uint8Array): Promise<void>;
+  /** Names present in the store. */
+  list(): Promise<string[]>;
+  /** Hold an exclusive publish lock while `work` runs (writers only). */
+  withLock<T>(work: () => Promise<T>): Promise<T>;
+}
+
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._%+-]*$/;
+
+/**
+ * The file name of a role's metadata. Role names are untrusted: anything
+ * outside [A-Za-z0-9._-] is percent-encoded (as tuf-js encodes it in URLs).
+ */
+export function metadataFileName(role: string, version?: number): string {
+  const encoded = encodeURIComponent(role);
+  return version === undefined ? `${encoded}.json` : `${version}.${encoded}.json`;
+}
+
+/** True when `name` is safe to use as a file name in a store (no separators, no dot-dot). */
+export function isSafeStoreName(name: string): boolean {
+  return SAFE_NAME.test(name) && !name.includes('..') && name.length <= 255;
+}

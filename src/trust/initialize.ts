@@ -1,0 +1,71 @@
+// Create a new trust repository in an empty store from a signed root:
+// 1.root.json, 1.targets.json, 1.snapshot.json, timestamp.json.
+
+import type { Envelope, RootJSON, SnapshotJSON, TargetsJSON, TimestampJSON } from '../metadata/types.js';
+import { SPEC_VERSION } from '../metadata/types.js';
+import { requireThreshold } from '../metadata/signing.js';
+import { expiryAfter } from '../metadata/expiry.js';
+import { sha256Hex } from '../metadata/digest.js';
+import type { MetadataStore } from '../store/metadata-store.js';
+import type { SignerProvider } from '../keys/signer.js';
+import { rootThreshold } from './root-chain.js';
+import { expirySecondsFor } from './root-builder.js';
+import { roleKeys, serialize } from './trust-repository.js';
+import { signEnvelope } from '../metadata/signing.js';
+import { UsageError } from '../errors.js';
+
+export interface InitializeOptions {
+  signers: SignerProvider;
+  now: Date;
+  /** Refuse to overwrite a store that already holds a repository (default), or not. */
+  force?: boolean;
+}
+
+/** Publish version 1 of every top-level role. `root` must already meet its threshold. */
+export async function initializeRepository(store: MetadataStore, root: Envelope<RootJSON>, options: InitializeOptions): Promise<void> {
+  requireThreshold(rootThreshold(root));
+  await store.withLock(async () => {
+    const existing = (await store.list()).filter((name) => name.endsWith('.json'));
+    if (existing.length > 0 && !options.force) {
+      throw new UsageError('store-not-empty', `${store.location} already holds trust metadata (${existing.length} files); choose an empty location`);
+    }
+    const { now, signers } = options;
+    const expires = (role: string) => expiryAfter(now, expirySecondsFor(root.signed, role));
+    const sign = async (role: string, envelope: Envelope<unknown>) => {
+      const keys = roleKeys(root, role);
+      const available = (await signers(role, keys.keyids)).filter((s) => keys.keyids.includes(s.keyId));
+      if (available.length < keys.threshold) {
+        throw new UsageError('missing-signing-key', `${role} needs ${keys.threshold} key(s) to sign, ${available.length} available`);
+      }
+      await signEnvelope(envelope, available);
+    };
+
+    const targets: Envelope<TargetsJSON> = {
+      signed: { _type: 'targets', spec_version: SPEC_VERSION, version: 1, expires: expires('targets'), targets: {} },
+      signatures: [],
+    };
+    await sign('targets', targets);
+    const snapshot: Envelope<SnapshotJSON> = {
+      signed: { _type: 'snapshot', spec_version: SPEC_VERSION, version: 1, expires: expires('snapshot'), meta: { 'targets.json': { version: 1 } } },
+      signatures: [],
+    };
+    await sign('snapshot', snapshot);
+    const snapshotBytes = serialize(snapshot);
+    const timestamp: Envelope<TimestampJSON> = {
+      signed: {
+        _type: 'timestamp',
+        spec_version: SPEC_VERSION,
+        version: 1,
+        expires: expires('timestamp'),
+        meta: { 'snapshot.json': { version: 1, length: snapshotBytes.length, hashes: { sha256: sha256Hex(snapshotBytes) } } },
+      },
+      signatures: [],
+    };
+    await sign('timestamp', timestamp);
+
+    await store.put(`${root.signed.version}.root.json`, serialize(root));
+    await store.put('1.targets.json', serialize(targets));
+    await store.put('1.snapshot.json', snapshotBytes);
+    await store.put('timestamp.json', serialize(timestamp));
+  });
+}

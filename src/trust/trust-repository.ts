@@ -1,0 +1,328 @@
+// The writer's view of a trust repository: loads the published state from a
+// store (checking every signature against the pinned root chain, so a writer
+// never re-signs tampered metadata), lets callers edit targets and
+// delegations, then publishes targets → snapshot → timestamp.
+
+import type {
+  DelegatedRoleJSON,
+  Envelope,
+  KeyJSON,
+  RoleKeysJSON,
+  RootJSON,
+  SnapshotJSON,
+  TargetFileJSON,
+  TargetsJSON,
+  TimestampJSON,
+} from '../metadata/types.js';
+import { parseEnvelope } from '../metadata/types.js';
+import { checkThreshold, requireThreshold, signEnvelope } from '../metadata/signing.js';
+import { expiryAfter } from '../metadata/expiry.js';
+import { sha256Hex } from '../metadata/digest.js';
+import { metadataFileName, type MetadataStore } from '../store/metadata-store.js';
+import type { SignerProvider } from '../keys/signer.js';
+import { shortKeyId } from '../keys/key-id.js';
+import { loadLatestRoot } from './root-chain.js';
+import { expirySecondsFor } from './root-builder.js';
+import { binFor, isBinRole } from './succinct-bins.js';
+import { UsageError, VerificationError } from '../errors.js';
+import { LIMITS } from '../limits.js';
+
+/** One signed target, in signet's API form. */
+export interface TargetEntry {
+  name: string;
+  length: number;
+  sha256: string;
+  custom?: Record<string, unknown>;
+}
+
+export interface PublishOptions {
+  signers: SignerProvider;
+  /** The reference time of the whole operation. */
+  now: Date;
+}
+
+export class TrustRepository {
+  readonly store: MetadataStore;
+  root: Envelope<RootJSON>;
+  timestamp: Envelope<TimestampJSON>;
+  snapshot: Envelope<SnapshotJSON>;
+  private readonly roles = new Map<string, Envelope<TargetsJSON>>();
+  private readonly dirty = new Set<string>();
+  private rootChanged = false;
+
+  private constructor(store: MetadataStore, root: Envelope<RootJSON>, timestamp: Envelope<TimestampJSON>, snapshot: Envelope<SnapshotJSON>) {
+    this.store = store;
+    this.root = root;
+    this.timestamp = timestamp;
+    this.snapshot = snapshot;
+  }
+
+  /**
+   * Load the newest published state. Throws a VerificationError when any file
+   * is not signed by a threshold of the keys trusted for it, or does not match
+   * the version or hash that the role above it records.
+   */
+  static async load(store: MetadataStore, pinned: Envelope<RootJSON>): Promise<TrustRepository> {
+    const root = await loadLatestRoot(store, pinned);
+    const tsBytes = await store.get('timestamp.json', LIMITS.timestampBytes);
+    if (tsBytes === undefined) {
+      throw new UsageError('not-initialised', `${store.location} has no timestamp.json; run \`signet init\` first`);
+    }
+    const timestamp = parseEnvelope<TimestampJSON>(tsBytes, 'timestamp', 'timestamp.json');
+    requireThreshold(checkThreshold('timestamp', timestamp, root.signed.keys, roleKeys(root, 'timestamp')));
+
+    const snapMeta = timestamp.signed.meta['snapshot.json'];
+    if (!snapMeta) throw new VerificationError('metadata-format', 'timestamp.json does not list snapshot.json');
+    const snapName = metadataFileName('snapshot', snapMeta.version);
+    const snapBytes = await requireFile(store, snapName, LIMITS.snapshotBytes);
+    checkMetaFile('snapshot', snapMeta, snapBytes);
+    const snapshot = parseEnvelope<SnapshotJSON>(snapBytes, 'snapshot', snapName);
+    requireThreshold(checkThreshold('snapshot', snapshot, root.signed.keys, roleKeys(root, 'snapshot')));
+    checkVersion('snapshot', snapshot.signed.version, snapMeta.version);
+
+    const repo = new TrustRepository(store, root, timestamp, snapshot);
+    const targets = await repo.fetchRole('targets');
+    requireThreshold(checkThreshold('targets', targets, root.signed.keys, roleKeys(root, 'targets')));
+    repo.roles.set('targets', targets);
+    return repo;
+  }
+
+  /** The top-level targets role. */
+  get targets(): Envelope<TargetsJSON> {
+    return this.roles.get('targets')!;
+  }
+
+  /** The targets role that a new target named `name` belongs in (a bin, when the repository uses them). */
+  roleFor(name: string): string {
+    const succinct = this.targets.signed.delegations?.succinct_roles;
+    return succinct ? binFor(succinct, name) : 'targets';
+  }
+
+  /** A targets or delegated role, loaded and verified against its delegator on first use. */
+  async role(name: string): Promise<Envelope<TargetsJSON>> {
+    const loaded = this.roles.get(name);
+    if (loaded) return loaded;
+    const delegation = await this.delegationOf(name);
+    if (!delegation) throw new UsageError('unknown-role', `no role named ${JSON.stringify(name)} is delegated in ${this.store.location}`);
+    let envelope: Envelope<TargetsJSON>;
+    if (Object.hasOwn(this.snapshot.signed.meta, metadataFileName(name))) {
+      envelope = await this.fetchRole(name);
+      requireThreshold(checkThreshold(name, envelope, delegation.keys, delegation.role));
+    } else {
+      // Delegated but never published: start it empty at version 0 (publish makes it 1).
+      envelope = emptyTargets(this.targets.signed.expires);
+      this.dirty.add(name);
+    }
+    this.roles.set(name, envelope);
+    return envelope;
+  }
+
+  /** Add or replace a target in `role` (default: where `roleFor` puts it). */
+  async addTarget(entry: TargetEntry, role?: string): Promise<void> {
+    const roleName = role ?? this.roleFor(entry.name);
+    const doc = await this.role(roleName);
+    const file: TargetFileJSON = { length: entry.length, hashes: { sha256: entry.sha256 } };
+    if (entry.custom) file.custom = entry.custom;
+    doc.signed.targets[entry.name] = file;
+    this.dirty.add(roleName);
+  }
+
+  /** Remove the targets for which `match` is true, from every role; returns the removed names. */
+  async removeTargets(match: (name: string, file: TargetFileJSON) => boolean): Promise<string[]> {
+    const removed: string[] = [];
+    for (const roleName of await this.allTargetsRoles()) {
+      const doc = await this.role(roleName);
+      for (const [name, file] of Object.entries(doc.signed.targets)) {
+        if (!match(name, file)) continue;
+        delete doc.signed.targets[name];
+        removed.push(name);
+        this.dirty.add(roleName);
+      }
+    }
+    return removed;
+  }
+
+  /** Every target in every role, with the role that signs it. */
+  async listTargets(): Promise<Array<TargetEntry & { role: string }>> {
+    const out: Array<TargetEntry & { role: string }> = [];
+    for (const roleName of await this.allTargetsRoles()) {
+      const doc = await this.role(roleName);
+      for (const [name, file] of Object.entries(doc.signed.targets)) {
+        const entry: TargetEntry & { role: string } = { name, length: file.length, sha256: file.hashes['sha256'] ?? '', role: roleName };
+        if (file.custom) entry.custom = file.custom;
+        out.push(entry);
+      }
+    }
+    return out;
+  }
+
+  /** Names of the top-level targets role and every delegated role the snapshot lists. */
+  async allTargetsRoles(): Promise<string[]> {
+    const names = ['targets'];
+    for (const file of Object.keys(this.snapshot.signed.meta)) {
+      const role = decodeURIComponent(file.replace(/\.json$/, ''));
+      if (role !== 'targets' && (await this.delegationOf(role))) names.push(role);
+    }
+    return names;
+  }
+
+  /** Mark a role as edited, so publish re-signs it (and the roles above it). */
+  markDirty(role: string): void {
+    this.dirty.add(role);
+  }
+
+  /** Replace root with the next version (already signed by the caller's root keys). */
+  setRoot(next: Envelope<RootJSON>): void {
+    this.root = next;
+    this.rootChanged = true;
+  }
+
+  /**
+   * Sign and write every changed role: root (if replaced), then targets roles,
+   * snapshot, timestamp, each as its own atomic write, in the order that keeps
+   * a consistent-snapshot reader safe at every moment.
+   */
+  async publish(options: PublishOptions): Promise<void> {
+    const { signers, now } = options;
+    if (this.rootChanged) {
+      const name = metadataFileName('root', this.root.signed.version);
+      await this.store.put(name, serialize(this.root));
+      this.rootChanged = false;
+    }
+    const targetsRoles = [...this.dirty].filter((r) => r !== 'snapshot' && r !== 'timestamp');
+    for (const roleName of targetsRoles) {
+      const doc = await this.role(roleName);
+      const delegation = roleName === 'targets' ? { keys: this.root.signed.keys, role: roleKeys(this.root, 'targets') } : await this.delegationOf(roleName);
+      if (!delegation) throw new UsageError('unknown-role', `role ${roleName} is no longer delegated`);
+      doc.signed.version += 1;
+      doc.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, roleName));
+      await signWith(roleName, doc, delegation.role, signers);
+      const bytes = serialize(doc);
+      await this.store.put(metadataFileName(roleName, doc.signed.version), bytes);
+      this.snapshot.signed.meta[metadataFileName(roleName)] = { version: doc.signed.version };
+    }
+    if (targetsRoles.length > 0 || this.dirty.has('snapshot')) {
+      this.snapshot.signed.version += 1;
+      this.snapshot.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'snapshot'));
+      await signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), signers);
+      const bytes = serialize(this.snapshot);
+      await this.store.put(metadataFileName('snapshot', this.snapshot.signed.version), bytes);
+      this.timestamp.signed.meta['snapshot.json'] = { version: this.snapshot.signed.version, length: bytes.length, hashes: { sha256: sha256Hex(bytes) } };
+      this.dirty.add('timestamp');
+    }
+    if (this.dirty.has('timestamp')) {
+      this.timestamp.signed.version += 1;
+      this.timestamp.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'timestamp'));
+      await signWith('timestamp', this.timestamp, roleKeys(this.root, 'timestamp'), signers);
+      await this.store.put('timestamp.json', serialize(this.timestamp));
+    }
+    this.dirty.clear();
+  }
+
+  /** The delegation (keys and role entry) that trusts `name`, searching from targets. */
+  async delegationOf(name: string): Promise<{ keys: Record<string, KeyJSON>; role: RoleKeysJSON; entry?: DelegatedRoleJSON } | undefined> {
+    const queue = ['targets'];
+    const seen = new Set<string>();
+    while (queue.length > 0 && seen.size < LIMITS.maxDelegations) {
+      const current = queue.shift()!;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      const doc = current === 'targets' ? this.targets : this.roles.get(current) ?? (await this.tryLoad(current));
+      const delegations = doc?.signed.delegations;
+      if (!delegations) continue;
+      if (delegations.succinct_roles && isBinRole(delegations.succinct_roles, name)) {
+        return { keys: delegations.keys, role: delegations.succinct_roles };
+      }
+      for (const entry of delegations.roles ?? []) {
+        if (entry.name === name) return { keys: delegations.keys, role: entry, entry };
+        queue.push(entry.name);
+      }
+    }
+    return undefined;
+  }
+
+  private async tryLoad(name: string): Promise<Envelope<TargetsJSON> | undefined> {
+    if (!Object.hasOwn(this.snapshot.signed.meta, metadataFileName(name))) return undefined;
+    return this.role(name);
+  }
+
+  private async fetchRole(name: string): Promise<Envelope<TargetsJSON>> {
+    const file = metadataFileName(name);
+    const meta = this.snapshot.signed.meta[file];
+    if (!meta || !Object.hasOwn(this.snapshot.signed.meta, file)) {
+      throw new VerificationError('metadata-format', `snapshot does not list ${file}`);
+    }
+    const fileName = metadataFileName(name, meta.version);
+    const bytes = await requireFile(this.store, fileName, LIMITS.targetsBytes);
+    checkMetaFile(name, meta, bytes);
+    const envelope = parseEnvelope<TargetsJSON>(bytes, 'targets', fileName);
+    checkVersion(name, envelope.signed.version, meta.version);
+    return envelope;
+  }
+}
+
+/**
+ * Load the repository under the store's publish lock, let `edit` change it,
+ * then publish. Concurrent publishers on one store never interleave.
+ */
+export async function updateRepository<T>(
+  store: MetadataStore,
+  pinned: Envelope<RootJSON>,
+  options: PublishOptions,
+  edit: (repo: TrustRepository) => Promise<T>,
+): Promise<T> {
+  return store.withLock(async () => {
+    const repo = await TrustRepository.load(store, pinned);
+    const result = await edit(repo);
+    await repo.publish(options);
+    return result;
+  });
+}
+
+export function roleKeys(root: Envelope<RootJSON>, role: string): RoleKeysJSON {
+  const entry = Object.hasOwn(root.signed.roles, role) ? root.signed.roles[role] : undefined;
+  if (!entry) throw new VerificationError('metadata-format', `root does not define the ${role} role`);
+  return entry;
+}
+
+export function serialize(envelope: Envelope<unknown>): Buffer {
+  return Buffer.from(JSON.stringify(envelope), 'utf8');
+}
+
+export function emptyTargets(expires: string): Envelope<TargetsJSON> {
+  return { signed: { _type: 'targets', spec_version: '1.0.31', version: 0, expires, targets: {} }, signatures: [] };
+}
+
+async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKeysJSON, provider: SignerProvider): Promise<void> {
+  const trusted = new Set(keys.keyids);
+  const signers = (await provider(role, keys.keyids)).filter((s) => trusted.has(s.keyId));
+  if (signers.length < keys.threshold) {
+    const have = new Set(signers.map((s) => s.keyId));
+    const missing = keys.keyids.filter((id) => !have.has(id)).map(shortKeyId);
+    throw new UsageError(
+      'missing-signing-key',
+      `${role} needs ${keys.threshold} signature(s) but only ${signers.length} of its keys are available (missing: ${missing.join(', ')}); import the key with \`signet key import\``,
+    );
+  }
+  await signEnvelope(envelope, signers.slice(0, Math.max(keys.threshold, signers.length)));
+}
+
+async function requireFile(store: MetadataStore, name: string, maxBytes: number): Promise<Uint8Array> {
+  const bytes = await store.get(name, maxBytes);
+  if (bytes === undefined) throw new VerificationError('missing-metadata', `${store.location} is missing ${name}`);
+  return bytes;
+}
+
+function checkMetaFile(role: string, meta: { length?: number; hashes?: Record<string, string> }, bytes: Uint8Array): void {
+  if (meta.length !== undefined && meta.length !== bytes.length) {
+    throw new VerificationError('length-mismatch', `${role} is ${bytes.length} bytes, expected ${meta.length}`);
+  }
+  const expected = meta.hashes?.['sha256'];
+  if (expected !== undefined && expected !== sha256Hex(bytes)) {
+    throw new VerificationError('hash-mismatch', `${role} does not match the sha256 its parent role records`);
+  }
+}
+
+function checkVersion(role: string, actual: number, expected: number): void {
+  if (actual !== expected) throw new VerificationError('version-mismatch', `${role} is version ${actual}, expected ${expected}`);
+}

@@ -1,0 +1,56 @@
+// Map what tuf-js throws onto signet's error kinds. tuf-js wraps snapshot and
+// targets download failures in a RuntimeError with the cause stringified, so
+// transport failures are taken from the fetcher's own record instead.
+
+import { SignetError, VerificationError, InconclusiveError } from '../errors.js';
+import type { StoreFetcher } from './store-fetcher.js';
+import { isRecord } from '../metadata/types.js';
+
+export function classifyTufError(error: unknown, fetcher: StoreFetcher, location: string): SignetError {
+  if (error instanceof SignetError) return error;
+  const failure = fetcher.failures.at(-1);
+  if (failure) return failure;
+  const message = error instanceof Error ? error.message : String(error);
+  const kind = error instanceof Error ? error.constructor.name : 'Error';
+
+  if (kind === 'ExpiredMetadataError' || /is expired/.test(message)) {
+    const role = /(\w[\w.%-]*)\.json is expired/.exec(message)?.[1] ?? 'metadata';
+    const expires = expiryOf(fetcher, role);
+    const fix = role === 'timestamp' || role === 'snapshot' ? 'run `signet timestamp` to refresh it' : `re-sign ${role} (any \`signet sign\` into it refreshes it)`;
+    return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${fix}`, { cause: error });
+  }
+  if (fetcher.missing.length > 0 && /Unable to load|not found/.test(message)) {
+    // A consistent snapshot that points at a file not there yet: a publish in progress, or a broken store.
+    return new InconclusiveError('metadata-missing', `${location} is missing ${fetcher.missing.at(-1)}; a publish may be in progress, retry`, { cause: error });
+  }
+  if (kind === 'BadVersionError' || kind === 'EqualVersionError' || /version .* (is less than|is equal to|does not match)|Expected version/.test(message)) {
+    return new VerificationError('rollback', `trust metadata from ${location} is older than what this machine already trusts (${message}); possible rollback attack`, { cause: error });
+  }
+  if (kind === 'UnsignedMetadataError' || /signed by|threshold|signature/i.test(message)) {
+    return new VerificationError('bad-signature', `trust metadata from ${location} is not signed by the trusted keys: ${message}`, { cause: error });
+  }
+  if (kind === 'LengthOrHashMismatchError' || /hash|length/i.test(message)) {
+    return new VerificationError('hash-mismatch', `trust metadata from ${location} does not match what the role above it records: ${message}`, { cause: error });
+  }
+  if (kind === 'DownloadLengthMismatchError' || /Max length/.test(message)) {
+    return new VerificationError('too-large', `trust metadata from ${location} is larger than allowed: ${message}`, { cause: error });
+  }
+  if (kind === 'PersistError') {
+    return new SignetError('usage', 'state-unwritable', `could not save trusted metadata: ${message}`, { cause: error });
+  }
+  return new VerificationError('invalid-metadata', `trust metadata from ${location} was refused: ${message}`, { cause: error });
+}
+
+/** The expiry date of the newest fetched copy of `role`, when we saw it. */
+function expiryOf(fetcher: StoreFetcher, role: string): string | undefined {
+  const names = [...fetcher.fetched.keys()].filter((n) => n === `${role}.json` || n.endsWith(`.${role}.json`));
+  const bytes = names.length > 0 ? fetcher.fetched.get(names.at(-1)!) : undefined;
+  if (!bytes) return undefined;
+  try {
+    const doc = JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+    if (isRecord(doc) && isRecord(doc['signed']) && typeof doc['signed']['expires'] === 'string') return doc['signed']['expires'];
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}

@@ -24,4 +24,6 @@ export const LIMITS = {
   maxSignaturesTried: 1024,
   /** Manifests listed by one index that we follow. */
   maxIndexManifests: 256,
+  /** HTTP redirects followed for one request. */
+  maxRedirects: 5,
 } as const;

@@ -15,5 +15,9 @@ export async function openStore(location: string, cwd: string, options: StoreOpt
   void options;
   if (location.startsWith('dir:')) return new DirectoryStore(resolve(cwd, location.slice(4)));
   if (isLocalPath(location)) return new DirectoryStore(resolve(cwd, location));
-  throw new UsageError('unsupported-store', `cannot open trust store ${location}: use a directory path`);
+  if (/^https?:\/\//i.test(location)) {
+    const { HttpStore } = await import('./http-store.js');
+    return new HttpStore(location, { allowInsecureHttp: options['allowInsecureHttp'] === true });
+  }
+  throw new UsageError('unsupported-store', `cannot open trust store ${location}: use a directory path or an http(s):// URL`);
 }

@@ -2,12 +2,12 @@
 // (the only TUF client in signet) over our store fetcher, refreshed once,
 // then any number of target lookups. Trusted state persists across runs.
 
-import { Updater, type TargetFile } from 'tuf-js';
+import type { TargetFile } from 'tuf-js';
 import type { MetadataStore } from '../store/metadata-store.js';
-import { StoreFetcher, STORE_BASE_URL } from './store-fetcher.js';
+import { StoreFetcher } from './store-fetcher.js';
+import { createUpdater } from './updater.js';
 import { TrustedState, trustedStateId } from './trusted-state.js';
 import { classifyTufError } from './tuf-errors.js';
-import { LIMITS } from '../limits.js';
 
 export interface TrustSource {
   store: MetadataStore;
@@ -39,19 +39,7 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
   return state.withWorkingCopy(async (dir) => {
     const fetcher = new StoreFetcher(source.store);
     const location = source.store.location;
-    const updater = new Updater({
-      metadataDir: dir,
-      metadataBaseUrl: STORE_BASE_URL,
-      fetcher,
-      config: {
-        maxRootRotations: LIMITS.maxRootRotations,
-        maxDelegations: LIMITS.maxDelegations,
-        rootMaxLength: LIMITS.rootBytes,
-        timestampMaxLength: LIMITS.timestampBytes,
-        snapshotMaxLength: LIMITS.snapshotBytes,
-        targetsMaxLength: LIMITS.targetsBytes,
-      },
-    });
+    const updater = createUpdater(dir, fetcher);
     try {
       await updater.refresh();
     } catch (error) {

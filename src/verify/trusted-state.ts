@@ -1,13 +1,13 @@
 // The verifier's trusted state for one trust repository, under
 // SIGNET_HOME/trusted/<id>/: the newest verified root, timestamp, snapshot and
 // targets. It starts from an explicitly pinned root, never from the network.
-// tuf-js writes into a private working copy; verified files are moved back
-// atomically, so a crash never leaves a half-written trusted file.
+// tuf-js writes into a private working copy (see working-copy.ts).
 
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { readFileBounded, writeFileAtomic } from '../store/atomic-file.js';
+import { withWorkingCopy } from './working-copy.js';
 import { parseRoot } from '../trust/root-chain.js';
 import { LIMITS } from '../limits.js';
 
@@ -33,47 +33,15 @@ export class TrustedState {
     await writeFileAtomic(join(this.dir, 'root.json'), pinnedRoot);
   }
 
-  /**
-   * Run `work` on a scratch copy of the state; afterwards move back every
-   * file tuf-js persisted (it persists only metadata it verified), whether
-   * `work` succeeded or not, so newer versions are remembered for rollback
-   * checks either way.
-   */
+  /** Run `work` on a scratch copy of the state (see `withWorkingCopy`). */
   async withWorkingCopy<T>(work: (dir: string) => Promise<T>): Promise<T> {
-    const scratch = await fs.mkdtemp(join(this.dir, '.work-'));
-    const before = new Map<string, string>();
-    try {
-      for (const name of await this.trustedFiles()) {
-        const bytes = await fs.readFile(join(this.dir, name));
-        await fs.writeFile(join(scratch, name), bytes);
-        before.set(name, hash(bytes));
-      }
-      try {
-        return await work(scratch);
-      } finally {
-        for (const name of await fs.readdir(scratch)) {
-          if (!name.endsWith('.json')) continue;
-          const bytes = await fs.readFile(join(scratch, name));
-          if (before.get(name) !== hash(bytes)) await writeFileAtomic(join(this.dir, name), bytes);
-        }
-      }
-    } finally {
-      await fs.rm(scratch, { recursive: true, force: true });
-    }
-  }
-
-  private async trustedFiles(): Promise<string[]> {
-    return (await fs.readdir(this.dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+    return withWorkingCopy(this.dir, work);
   }
 }
 
 /** A stable directory name for a trust repository: its location and pinned root. */
 export function trustedStateId(location: string, pinnedRoot: Uint8Array): string {
   return createHash('sha256').update(location).update('\n').update(pinnedRoot).digest('hex').slice(0, 32);
-}
-
-function hash(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function safeVersion(bytes: Uint8Array): number {

@@ -6,7 +6,8 @@ import { SignetError, VerificationError, InconclusiveError } from '../errors.js'
 import type { StoreFetcher } from './store-fetcher.js';
 import { isRecord } from '../metadata/types.js';
 
-export function classifyTufError(error: unknown, fetcher: StoreFetcher, location: string): SignetError {
+/** `signetHints`: suggest signet publisher commands (off for repositories signet did not write). */
+export function classifyTufError(error: unknown, fetcher: StoreFetcher, location: string, signetHints = true): SignetError {
   if (error instanceof SignetError) return error;
   const failure = fetcher.failures.at(-1);
   if (failure) return failure;
@@ -17,7 +18,8 @@ export function classifyTufError(error: unknown, fetcher: StoreFetcher, location
     const role = /(\w[\w.%-]*)\.json is expired/.exec(message)?.[1] ?? 'metadata';
     const expires = expiryOf(fetcher, role);
     const fix = role === 'timestamp' || role === 'snapshot' ? 'run `signet timestamp` to refresh it' : `re-sign ${role} (any \`signet sign\` into it refreshes it)`;
-    return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${fix}`, { cause: error });
+    const next = signetHints ? `; ${fix}` : '; its publisher must re-sign it';
+    return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}${next}`, { cause: error });
   }
   if (fetcher.missing.length > 0 && /Unable to load|not found/.test(message)) {
     // A consistent snapshot that points at a file not there yet: a publish in progress, or a broken store.

@@ -1,0 +1,129 @@
+// One bounded HTTP(S) GET over undici (imported lazily, so local commands never
+// load it): refuses bodies over a byte limit even when Content-Length lies,
+// follows a capped number of redirects without downgrading https to http.
+
+import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
+import { LIMITS } from '../limits.js';
+import { VERSION } from '../version.js';
+
+export interface HttpGetOptions {
+  /** Refuse (VerificationError `too-large`) a body longer than this. */
+  maxBytes: number;
+  /** Whole-request deadline, headers and body included (default 60 s). */
+  timeoutMs?: number;
+  /** Receive the body chunk by chunk instead of collecting it (large targets). */
+  onChunk?: (chunk: Uint8Array) => Promise<void> | void;
+}
+
+/** Statuses that mean "this file does not exist" rather than "could not check". */
+const NOT_FOUND = new Set([404, 410]);
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * GET `url`. Returns the body (empty when `onChunk` consumed it), or undefined
+ * for 404/410. Throws InconclusiveError naming method and URL for network
+ * errors, timeouts, 5xx and other unexpected statuses; VerificationError when
+ * the body is larger than `maxBytes`.
+ */
+export async function httpGet(url: URL, options: HttpGetOptions): Promise<Uint8Array | undefined> {
+  const { request } = await import('undici');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    checkScheme(current);
+    const where = `GET ${displayUrl(current)}`;
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(current, {
+        method: 'GET',
+        headers: { 'user-agent': `signet/${VERSION}`, accept: '*/*' },
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (error) {
+      throw transportError(where, error, signal, timeoutMs);
+    }
+    const { statusCode, headers, body } = response;
+    if (statusCode >= 300 && statusCode < 400 && typeof headers['location'] === 'string') {
+      await body.dump().catch(() => undefined);
+      if (hop >= LIMITS.maxRedirects) throw new InconclusiveError('too-many-redirects', `${where}: more than ${LIMITS.maxRedirects} redirects`);
+      const next = new URL(headers['location'], current);
+      if (current.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new InconclusiveError('redirect-downgrade', `${where}: refusing a redirect from https to ${displayUrl(next)}`);
+      }
+      current = next;
+      continue;
+    }
+    if (NOT_FOUND.has(statusCode)) {
+      await body.dump().catch(() => undefined);
+      return undefined;
+    }
+    if (statusCode !== 200) {
+      await body.dump().catch(() => undefined);
+      throw new InconclusiveError('http-status', `${where} answered ${statusCode}`);
+    }
+    const declared = Number(headers['content-length']);
+    if (Number.isFinite(declared) && declared > options.maxBytes) {
+      body.destroy();
+      throw new VerificationError('too-large', `${where}: the server announces ${declared} bytes, more than the ${options.maxBytes}-byte limit`);
+    }
+    return readBody(body, where, options, signal, timeoutMs);
+  }
+}
+
+async function readBody(
+  body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
+  where: string,
+  options: HttpGetOptions,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of body) {
+      total += chunk.length;
+      // Counted as received: a lying or absent Content-Length cannot push us past the limit.
+      if (total > options.maxBytes) {
+        body.destroy();
+        throw new VerificationError('too-large', `${where}: the body is larger than the ${options.maxBytes}-byte limit`);
+      }
+      if (options.onChunk) await options.onChunk(chunk);
+      else chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof VerificationError || error instanceof UsageError) throw error;
+    throw transportError(where, error, signal, timeoutMs);
+  }
+  return Buffer.concat(chunks);
+}
+
+function transportError(where: string, error: unknown, signal: AbortSignal, timeoutMs: number): InconclusiveError {
+  if (error instanceof InconclusiveError) return error;
+  if (signal.aborted) return new InconclusiveError('timeout', `${where}: no complete answer within ${timeoutMs} ms`, { cause: error });
+  const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+  return new InconclusiveError('network', `${where} failed: ${reason}`, { cause: error });
+}
+
+function checkScheme(url: URL): void {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError('bad-url', `${displayUrl(url)} is not an http(s) URL`);
+  }
+}
+
+/** The URL without credentials, for messages. */
+export function displayUrl(url: URL): string {
+  if (!url.username && !url.password) return url.href;
+  const copy = new URL(url.href);
+  copy.username = '';
+  copy.password = '';
+  return copy.href;
+}
+
+/** True for localhost and loopback addresses (plain HTTP is acceptable there). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}

@@ -82,7 +82,7 @@ async function downloadOne(client: TufClient, name: string, targetDir: string): 
     try {
       await client.updater.downloadTarget(info, temp, TARGETS_BASE_URL);
     } catch (error) {
-      throw describeDownloadFailure(error, client);
+      throw describeDownloadFailure(error, client, info);
     }
     await moveIntoPlace(temp, path, targetDir);
   } finally {
@@ -117,17 +117,21 @@ async function isStoredFile(path: string): Promise<boolean> {
   return true;
 }
 
-function describeDownloadFailure(error: unknown, client: TufClient): SignetError {
+function describeDownloadFailure(error: unknown, client: TufClient, info: TargetFile): SignetError {
+  const where = client.targetLocation ?? 'the target source';
   const recorded = client.fetcher.failures.at(-1);
+  if (recorded?.code === 'too-large') {
+    // TUF 5.7.3: never read more than the signed length (endless data).
+    return new VerificationError('too-large', `the file served by ${where} is longer than its signed length of ${info.length} bytes (${recorded.message})`, { cause: recorded });
+  }
   if (recorded) return recorded;
   const kind = error instanceof Error ? error.constructor.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
-  const where = client.targetLocation ?? 'the target source';
   if (kind === 'LengthOrHashMismatchError') {
     return new VerificationError('target-mismatch', `the file served by ${where} does not match its signed length and hashes (${message}); it may have been tampered with`, { cause: error });
   }
   if (kind === 'DownloadLengthMismatchError') {
-    return new VerificationError('too-large', `the file served by ${where} is longer than its signed length`, { cause: error });
+    return new VerificationError('too-large', `the file served by ${where} is longer than its signed length of ${info.length} bytes`, { cause: error });
   }
   if (kind === 'DownloadHTTPError') {
     return new InconclusiveError('target-missing', `it is signed but ${where} does not serve it (${message})`, { cause: error });

@@ -17,7 +17,7 @@ export interface ModelsRepoOptions {
 }
 
 const DELEGATE = 'team-a';
-const DELEGATED_PATHS = ['team-a/*'];
+const DELEGATED_PATHS = ['team-a/*', 'team-a/*/*'];
 
 export class ModelsRepo {
   readonly dir: string;
@@ -29,7 +29,8 @@ export class ModelsRepo {
   readonly files = { targets: new Map<string, Buffer>(), [DELEGATE]: new Map<string, Buffer>() } as Record<string, Map<string, Buffer>>;
   rootVersion = 1;
   private versions = { targets: 0, delegate: 0, snapshot: 0, timestamp: 0 };
-  private readonly expires = new Date(Date.now() + 30 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  /** Expiry written into every role published from now on. */
+  expires = new Date(Date.now() + 30 * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   /** Bytes of each published root version. */
   readonly roots = new Map<number, Buffer>();
 

@@ -66,15 +66,23 @@ export async function httpGet(url: URL, options: HttpGetOptions): Promise<Uint8A
     }
     const declared = Number(headers['content-length']);
     if (Number.isFinite(declared) && declared > options.maxBytes) {
-      body.destroy();
+      discard(body);
       throw new VerificationError('too-large', `${where}: the server announces ${declared} bytes, more than the ${options.maxBytes}-byte limit`);
     }
     return readBody(body, where, options, signal, timeoutMs);
   }
 }
 
+type Body = AsyncIterable<Buffer> & { destroy(error?: Error): unknown; on(event: 'error', listener: () => void): unknown };
+
+/** Stop reading a body we refuse; the abort undici reports for it is expected, not an error. */
+function discard(body: Body): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 async function readBody(
-  body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
+  body: Body,
   where: string,
   options: HttpGetOptions,
   signal: AbortSignal,
@@ -87,7 +95,7 @@ async function readBody(
       total += chunk.length;
       // Counted as received: a lying or absent Content-Length cannot push us past the limit.
       if (total > options.maxBytes) {
-        body.destroy();
+        discard(body);
         throw new VerificationError('too-large', `${where}: the body is larger than the ${options.maxBytes}-byte limit`);
       }
       if (options.onChunk) await options.onChunk(chunk);

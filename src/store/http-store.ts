@@ -47,7 +47,7 @@ export class HttpStore implements MetadataStore {
     return httpGet(url, options);
   }
 
-  async put(name: string): Promise<void> {
+  async put(name: string, _bytes: Uint8Array): Promise<void> {
     throw readOnly(this.location, `publish ${name}`);
   }
 
@@ -55,7 +55,7 @@ export class HttpStore implements MetadataStore {
     throw readOnly(this.location, 'list files');
   }
 
-  async withLock<T>(): Promise<T> {
+  async withLock<T>(_work: () => Promise<T>): Promise<T> {
     throw readOnly(this.location, 'take the publish lock');
   }
 }

@@ -11,8 +11,8 @@ export interface HttpGetOptions {
   maxBytes: number;
   /** Whole-request deadline, headers and body included (default 60 s). */
   timeoutMs?: number;
-  /** Receive the body chunk by chunk instead of collecting it (large targets). */
-  onChunk?: (chunk: Uint8Array) => Promise<void> | void;
+  /** Receive the body chunk by chunk, synchronously, instead of collecting it (large targets). */
+  onChunk?: (chunk: Uint8Array) => void;
 }
 
 /** Statuses that mean "this file does not exist" rather than "could not check". */
@@ -26,7 +26,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * the body is larger than `maxBytes`.
  */
 export async function httpGet(url: URL, options: HttpGetOptions): Promise<Uint8Array | undefined> {
-  const { request } = await import('undici');
+  const { request } = await loadUndici();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const signal = AbortSignal.timeout(timeoutMs);
   let current = url;
@@ -73,7 +73,7 @@ export async function httpGet(url: URL, options: HttpGetOptions): Promise<Uint8A
   }
 }
 
-type Body = AsyncIterable<Buffer> & { destroy(error?: Error): unknown; on(event: 'error', listener: () => void): unknown };
+type Body = NodeJS.ReadableStream & { destroy(error?: Error): unknown };
 
 /** Stop reading a body we refuse; the abort undici reports for it is expected, not an error. */
 function discard(body: Body): void {
@@ -81,31 +81,45 @@ function discard(body: Body): void {
   body.destroy();
 }
 
-async function readBody(
-  body: Body,
-  where: string,
-  options: HttpGetOptions,
-  signal: AbortSignal,
-  timeoutMs: number,
-): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of body) {
+/**
+ * Read the body in flowing mode, handing each chunk on synchronously. The
+ * body must never sit paused under backpressure: undici 7 crashes the process
+ * (an uncatchable assertion, nodejs/undici#5360) when a server closes the
+ * connection while the parser is paused, as HTTP/1.0 servers do.
+ */
+function readBody(body: Body, where: string, options: HttpGetOptions, signal: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      discard(body);
+      reject(error instanceof VerificationError || error instanceof UsageError ? error : transportError(where, error, signal, timeoutMs));
+    };
+    body.on('data', (chunk: Buffer) => {
+      if (settled) return;
       total += chunk.length;
       // Counted as received: a lying or absent Content-Length cannot push us past the limit.
       if (total > options.maxBytes) {
-        discard(body);
-        throw new VerificationError('too-large', `${where}: the body is larger than the ${options.maxBytes}-byte limit`);
+        fail(new VerificationError('too-large', `${where}: the body is larger than the ${options.maxBytes}-byte limit`));
+        return;
       }
-      if (options.onChunk) await options.onChunk(chunk);
-      else chunks.push(chunk);
-    }
-  } catch (error) {
-    if (error instanceof VerificationError || error instanceof UsageError) throw error;
-    throw transportError(where, error, signal, timeoutMs);
-  }
-  return Buffer.concat(chunks);
+      try {
+        if (options.onChunk) options.onChunk(chunk);
+        else chunks.push(chunk);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    body.on('error', fail);
+    body.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks));
+    });
+  });
 }
 
 function transportError(where: string, error: unknown, signal: AbortSignal, timeoutMs: number): InconclusiveError {
@@ -113,6 +127,17 @@ function transportError(where: string, error: unknown, signal: AbortSignal, time
   if (signal.aborted) return new InconclusiveError('timeout', `${where}: no complete answer within ${timeoutMs} ms`, { cause: error });
   const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
   return new InconclusiveError('network', `${where} failed: ${reason}`, { cause: error });
+}
+
+type Undici = typeof import('undici');
+
+/**
+ * undici, loaded on first use. Under Node it has named exports; in the
+ * esbuild bundle a lazily imported CommonJS chunk only has `default`.
+ */
+async function loadUndici(): Promise<Undici> {
+  const module = (await import('undici')) as Undici & { default?: Undici };
+  return typeof module.request === 'function' ? module : module.default!;
 }
 
 function checkScheme(url: URL): void {

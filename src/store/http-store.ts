@@ -36,7 +36,7 @@ export class HttpStore implements MetadataStore {
    * GET a path below the base URL. `relativePath` is already URL-encoded
    * (segments separated by `/`); it can never leave the base URL.
    */
-  async getPath(relativePath: string, maxBytes: number, onChunk?: (chunk: Uint8Array) => Promise<void> | void): Promise<Uint8Array | undefined> {
+  async getPath(relativePath: string, maxBytes: number, onChunk?: (chunk: Uint8Array) => void): Promise<Uint8Array | undefined> {
     const url = new URL(relativePath.replace(/^\/+/, ''), this.baseUrl);
     if (url.origin !== this.baseUrl.origin || !url.pathname.startsWith(this.baseUrl.pathname)) {
       throw new UsageError('bad-store-name', `${JSON.stringify(relativePath)} is outside ${this.location}`);

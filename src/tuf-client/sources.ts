@@ -68,7 +68,7 @@ export class DirectoryTargetSource implements TargetSource {
     this.location = this.dir;
   }
 
-  async fetch(path: string, maxBytes: number, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<boolean> {
+  async fetch(path: string, maxBytes: number, onChunk: (chunk: Uint8Array) => void): Promise<boolean> {
     const file = this.fileOf(path);
     let handle: fs.FileHandle;
     try {
@@ -89,7 +89,7 @@ export class DirectoryTargetSource implements TargetSource {
         total += bytesRead;
         // The file may grow while we read it: the limit is on what we read.
         if (total > maxBytes) throw new VerificationError('too-large', `${file} is larger than the ${maxBytes} bytes its signed entry allows`);
-        await onChunk(Buffer.from(buffer.subarray(0, bytesRead)));
+        onChunk(buffer.subarray(0, bytesRead));
       }
       return true;
     } finally {

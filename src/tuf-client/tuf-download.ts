@@ -143,6 +143,8 @@ function describeDownloadFailure(error: unknown, client: TufClient, info: Target
 async function moveIntoPlace(temp: string, path: string, dir: string): Promise<void> {
   const handle = await fs.open(temp, 'r+');
   try {
+    // Targets are public content: readable like any downloaded file (the temp copy was private).
+    await handle.chmod(0o644);
     await handle.sync();
   } finally {
     await handle.close();

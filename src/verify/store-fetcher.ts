@@ -4,7 +4,7 @@
 // metadata after tuf-js wraps them. With a TargetSource it also serves target
 // files (tuf-js downloadTarget), streamed to a private temp file.
 
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fetcher } from 'tuf-js';
@@ -64,18 +64,19 @@ export class StoreFetcher implements Fetcher {
     const dir = await fs.mkdtemp(join(tmpdir(), 'signet-target-'));
     try {
       const file = join(dir, 'target');
-      const handle = await fs.open(file, 'wx', 0o600);
+      // Written synchronously per chunk: an HTTP body must never wait on the disk (see http-get.ts).
+      const fd = openSync(file, 'wx', 0o600);
       let found: boolean;
       try {
-        found = await source.fetch(path, maxLength, async (chunk) => {
+        found = await source.fetch(path, maxLength, (chunk) => {
           this.targetBytesDownloaded += chunk.length;
-          await handle.write(chunk);
+          writeAllSync(fd, chunk);
         });
       } catch (error) {
         if (error instanceof SignetError) this.failures.push(error);
         throw error;
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
       if (!found) throw new DownloadHTTPError(`${decodeURIComponent(path)} not found in ${source.location}`, 404);
       return await handler(file);
@@ -88,4 +89,8 @@ export class StoreFetcher implements Fetcher {
     if (!url.startsWith(STORE_BASE_URL)) throw new Error(`unexpected metadata URL ${url}`);
     return url.slice(STORE_BASE_URL.length);
   }
+}
+
+function writeAllSync(fd: number, chunk: Uint8Array): void {
+  for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset);
 }

@@ -7,8 +7,8 @@ export interface TargetSource {
   readonly location: string;
   /**
    * Stream the file at `path` (URL-encoded, `/`-separated, relative to the
-   * source) to `onChunk`. Returns false when it does not exist. Refuses more
+   * source) to `onChunk`, which consumes each chunk synchronously. Returns false when it does not exist. Refuses more
    * than `maxBytes` (VerificationError `too-large`).
    */
-  fetch(path: string, maxBytes: number, onChunk: (chunk: Uint8Array) => Promise<void>): Promise<boolean>;
+  fetch(path: string, maxBytes: number, onChunk: (chunk: Uint8Array) => void): Promise<boolean>;
 }

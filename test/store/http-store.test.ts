@@ -13,6 +13,9 @@ let server: Server;
 let base: string;
 let liar: TcpServer;
 let liarBase: string;
+let closer: TcpServer;
+let closerBase: string;
+const BIG = 8 * 1024 * 1024;
 const hung: Array<() => void> = [];
 
 beforeAll(async () => {
@@ -52,6 +55,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => liar.listen(0, '127.0.0.1', r));
   liarBase = `http://127.0.0.1:${(liar.address() as AddressInfo).port}/`;
+
+  // An HTTP/1.0-style server (like python's http.server): a large body, then FIN.
+  closer = createTcpServer((socket) => {
+    socket.once('data', () => {
+      socket.write(`HTTP/1.0 200 OK\r\nContent-Length: ${BIG}\r\nConnection: close\r\n\r\n`);
+      socket.end(Buffer.alloc(BIG, 67));
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => closer.listen(0, '127.0.0.1', r));
+  closerBase = `http://127.0.0.1:${(closer.address() as AddressInfo).port}/`;
 });
 
 afterAll(async () => {
@@ -59,6 +73,7 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((r) => server.close(() => r()));
   await new Promise<void>((r) => liar.close(() => r()));
+  await new Promise<void>((r) => closer.close(() => r()));
 });
 
 describe('HttpStore.get', () => {
@@ -97,6 +112,16 @@ describe('HttpStore.get', () => {
     );
     if ('bytes' in outcome) expect(outcome.bytes!.length).toBeLessThanOrEqual(1024);
     else expect(outcome.error).toBeInstanceOf(InconclusiveError);
+  });
+
+  it('reads a large body from a server that closes the connection right after it', async () => {
+    const bytes = await new HttpStore(closerBase).get('big.json', BIG);
+    expect(bytes?.length).toBe(BIG);
+    let streamed = 0;
+    await new HttpStore(closerBase).getPath('big.bin', BIG, (chunk) => {
+      streamed += chunk.length;
+    });
+    expect(streamed).toBe(BIG);
   });
 
   it('reports a body cut short as inconclusive', async () => {

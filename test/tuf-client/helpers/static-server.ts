@@ -13,7 +13,12 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveDirectory(root: string): Promise<StaticServer> {
+export interface ServeOptions {
+  /** Close the connection after each response, like python's http.server (HTTP/1.0 style). */
+  closeConnections?: boolean;
+}
+
+export async function serveDirectory(root: string, options: ServeOptions = {}): Promise<StaticServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -26,7 +31,9 @@ export async function serveDirectory(root: string): Promise<StaticServer> {
       }
       try {
         const bytes = await fs.readFile(file);
-        res.writeHead(200, { 'content-length': bytes.length, 'content-type': 'application/octet-stream' });
+        const headers: Record<string, string | number> = { 'content-length': bytes.length, 'content-type': 'application/octet-stream' };
+        if (options.closeConnections) headers['connection'] = 'close';
+        res.writeHead(200, headers);
         res.end(req.method === 'HEAD' ? undefined : bytes);
       } catch {
         res.writeHead(404).end();

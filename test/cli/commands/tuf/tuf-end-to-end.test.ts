@@ -59,3 +59,26 @@ describe('a new user of signet tuf against a static web server', () => {
     expect((await readdir(join(work, 'tuf-metadata'))).sort()).toEqual(['root.json', 'snapshot.json', 'targets.json', 'team-a.json', 'timestamp.json']);
   });
 });
+
+describe('a server that closes every connection after its response (like python -m http.server)', () => {
+  it('downloads a large target completely (undici#5360: a paused body must not meet a FIN)', async () => {
+    const big = Buffer.alloc(16 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4096) big.writeUInt32BE(i, i);
+    repo.addTarget('images/big.tar', big);
+    await repo.publish();
+    const closing = await serveDirectory(repo.dir, { closeConnections: true });
+    try {
+      await writeFile(join(work, 'root.json'), repo.root1);
+      expect((await run('init', 'root.json', '--metadata-dir', 'm')).code).toBe(0);
+      const result = await run(
+        'download', '--metadata-url', `${closing.url}/metadata/`, '--metadata-dir', 'm',
+        '--target-base-url', `${closing.url}/targets/`, '--target-dir', 'downloads', '--target-name', 'images/big.tar',
+      );
+      expect(result.stderr).not.toMatch(/error/);
+      expect(result.code).toBe(0);
+      expect((await readFile(join(work, 'downloads', 'images%2Fbig.tar'))).equals(big)).toBe(true);
+    } finally {
+      await closing.close();
+    }
+  });
+});

@@ -22,6 +22,7 @@ export { keyIdOf, shortKeyId, fingerprint } from './keys/key-id.js';
 export type { MetadataStore } from './store/metadata-store.js';
 export { DirectoryStore } from './store/directory-store.js';
 export { openStore } from './store/open-store.js';
+export { HttpStore, type HttpStoreOptions } from './store/http-store.js';
 // images
 export * from './image/image-reference.js';
 export { OciLayout } from './image/oci-layout.js';
@@ -39,5 +40,9 @@ export { signImages } from './workflows/sign.js';
 export { verifyImages } from './workflows/verify.js';
 export { listSigned } from './workflows/list.js';
 export { runDemo } from './workflows/demo.js';
+// general TUF client (signet tuf)
+export { tufInit, type TufInitResult } from './tuf-client/tuf-init.js';
+export { tufRefresh, withTufClient, type TufClientOptions, type RefreshSummary } from './tuf-client/tuf-client.js';
+export { tufDownload, type TufDownloadOptions, type TufDownloadResult, type DownloadedTarget } from './tuf-client/tuf-download.js';
 // CLI
 export { runCli, type CliResult, type RunCliOptions } from './cli/run-cli.js';

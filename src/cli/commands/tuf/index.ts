@@ -26,7 +26,7 @@ export function registerTuf(program: Command, cli: CliRuntime): void {
 function exitOneOnUsageErrors(command: Command): void {
   command.exitOverride((error) => {
     if (error.exitCode === 0) throw error;
-    throw new SignetError('invalid', 'tuf-usage', error.message.replace(/^error: /, ''));
+    throw new SignetError('invalid', 'tuf-usage', `${error.message.replace(/^error: /, '')} (see \`signet tuf ${command.name()} --help\`)`);
   });
-  command.configureOutput({ outputError: () => undefined });
+  command.showHelpAfterError(false).configureOutput({ outputError: () => undefined });
 }

@@ -101,6 +101,17 @@ describe('when metadata is signed by a key root does not trust (wrong key)', () 
   });
 });
 
+describe('when snapshot is signed by a key root does not trust', () => {
+  it('exits 1 blaming the signature, not the normal end of the root chain', async () => {
+    repo.keys.snapshot = generateTestKey('ed25519');
+    await repo.publish();
+    const result = await cli.refresh(at);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error: .*not signed by the trusted keys.*snapshot was signed by 0\/1 keys/);
+    expect(result.stderr).not.toMatch(/root\.json/);
+  });
+});
+
 describe('when the repository keeps serving expired metadata (freeze)', () => {
   it('exits 1 saying what expired', async () => {
     repo.expires = '2020-01-01T00:00:00Z';

@@ -38,20 +38,30 @@ function httpOptions(options: SourceOptions): HttpStoreOptions {
   return options.allowInsecureHttp ? { allowInsecureHttp: true } : {};
 }
 
+async function openHttpStore(url: string, options: SourceOptions, flag: string) {
+  const { HttpStore } = await import('../store/http-store.js');
+  try {
+    return new HttpStore(url, httpOptions(options));
+  } catch (error) {
+    if (error instanceof UsageError && error.code === 'insecure-http') {
+      throw new UsageError('insecure-http', `${flag} ${url}: refusing plain http to a host that is not loopback; use https://, or pass --allow-insecure-http (everything is still verified)`, { cause: error });
+    }
+    throw error;
+  }
+}
+
 /** The repository's metadata, read-only. */
 export async function openMetadataSource(text: string, options: SourceOptions): Promise<MetadataStore> {
   const location = parseLocation(text, options.cwd, '--metadata-url');
   if (location.kind === 'dir') return new DirectoryStore(location.dir);
-  const { HttpStore } = await import('../store/http-store.js');
-  return new HttpStore(location.url, httpOptions(options));
+  return openHttpStore(location.url, options, '--metadata-url');
 }
 
 /** The repository's target files. */
 export async function openTargetSource(text: string, options: SourceOptions): Promise<TargetSource> {
   const location = parseLocation(text, options.cwd, '--target-base-url');
   if (location.kind === 'dir') return new DirectoryTargetSource(location.dir);
-  const { HttpStore } = await import('../store/http-store.js');
-  const store = new HttpStore(location.url, httpOptions(options));
+  const store = await openHttpStore(location.url, options, '--target-base-url');
   return {
     location: store.location,
     fetch: async (path, maxBytes, onChunk) => (await store.getPath(path, maxBytes, onChunk)) !== undefined,

@@ -11,7 +11,7 @@ import { createUpdater } from '../verify/updater.js';
 import { withWorkingCopy } from '../verify/working-copy.js';
 import { classifyTufError } from '../verify/tuf-errors.js';
 import { openMetadataSource, openTargetSource, type SourceOptions } from './sources.js';
-import { SignetError, UsageError } from '../errors.js';
+import { InconclusiveError, SignetError, UsageError } from '../errors.js';
 import { isRecord } from '../metadata/types.js';
 
 export interface TufClientOptions extends SourceOptions {
@@ -55,7 +55,12 @@ export async function withTufClient<T>(options: TufClientOptions, work: (client:
   const targets = options.targetBaseUrl === undefined ? undefined : await openTargetSource(options.targetBaseUrl, options);
   return withWorkingCopy(dir, async (scratch) => {
     const fetcher = new StoreFetcher(store, targets);
-    const classify = (error: unknown) => classifyTufError(error, fetcher, store.location, false);
+    const classify = (error: unknown) => {
+      if (fetcher.missing.includes('timestamp.json') && !fetcher.fetched.has('timestamp.json')) {
+        return new InconclusiveError('no-timestamp', `${store.location} does not serve timestamp.json: is --metadata-url the metadata location of a TUF repository?`, { cause: error });
+      }
+      return classifyTufError(error, fetcher, store.location, false);
+    };
     let updater: Updater;
     try {
       updater = createUpdater(scratch, fetcher);

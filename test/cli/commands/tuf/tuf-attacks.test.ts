@@ -154,6 +154,38 @@ describe('when several targets are asked for and one fails', () => {
   });
 });
 
+describe('when a target is signed with no sha256 or sha512 hash', () => {
+  it('exits 1 instead of trusting a weak hash', async () => {
+    const weak = new ModelsRepo(join(work, 'weak'), { keyKind: 'ed25519', consistentSnapshot: false, hashAlgorithms: ['md5'] });
+    weak.addTarget('a.txt', Buffer.from('aaa'));
+    await weak.init();
+    await writeFile(join(work, 'weak-root.json'), weak.root1);
+    expect((await cli.init('weak-root.json', 'weak-metadata')).code).toBe(0);
+    const result = await cli.download({ metadataUrl: 'weak/metadata', targetUrl: 'weak/targets' }, ['a.txt'], 'weak-metadata');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no sha256 or sha512 hash \(only: md5\)/);
+  });
+
+  it('accepts sha512 alone', async () => {
+    const strong = new ModelsRepo(join(work, 'strong'), { keyKind: 'ed25519', consistentSnapshot: true, hashAlgorithms: ['sha512'] });
+    strong.addTarget('b/b.txt', Buffer.from('bbb'));
+    await strong.init();
+    await writeFile(join(work, 'strong-root.json'), strong.root1);
+    expect((await cli.init('strong-root.json', 'strong-metadata')).code).toBe(0);
+    const result = await cli.download({ metadataUrl: 'strong/metadata', targetUrl: 'strong/targets' }, ['b/b.txt'], 'strong-metadata');
+    expect(result.stderr).not.toMatch(/error/);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('when --metadata-url does not point at a TUF repository', () => {
+  it('exits 1 and says timestamp.json is not served there', async () => {
+    const result = await cli.refresh({ metadataUrl: `${server.url}/nothing-here/`, targetUrl: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/does not serve timestamp.json/);
+  });
+});
+
 describe('when a target name is not signed by any trusted role', () => {
   it('exits 1 and says so', async () => {
     const result = await cli.download(at, ['not-signed.txt']);

@@ -125,3 +125,12 @@ describe('signet tuf refresh before init', () => {
     expect(result.stderr).toMatch(/run `signet tuf init/);
   });
 });
+
+describe('signet tuf refresh against plain http to a remote host', () => {
+  it('exits 1 before any request and names --allow-insecure-http', async () => {
+    expect((await cli.init('root.json')).code).toBe(0);
+    const result = await cli.refresh({ metadataUrl: 'http://tuf.example.com/metadata/', targetUrl: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/refusing plain http .* pass --allow-insecure-http/);
+  });
+});

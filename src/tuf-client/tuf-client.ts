@@ -11,6 +11,9 @@ import { createUpdater } from '../verify/updater.js';
 import { withWorkingCopy } from '../verify/working-copy.js';
 import { classifyTufError } from '../verify/tuf-errors.js';
 import { openMetadataSource, openTargetSource, type SourceOptions } from './sources.js';
+import { parseSelfSignedRoot } from './tuf-init.js';
+import { readFileBounded } from '../store/atomic-file.js';
+import { LIMITS } from '../limits.js';
 import { InconclusiveError, SignetError, UsageError } from '../errors.js';
 import { isRecord } from '../metadata/types.js';
 
@@ -88,17 +91,14 @@ export async function tufRefresh(options: TufClientOptions): Promise<RefreshSumm
   return withTufClient(options, async (client) => client.summary);
 }
 
+/** DIR/root.json must exist, be a regular file (not a symlink) and a valid self-signed root. */
 async function requireTrustedRoot(dir: string): Promise<void> {
   const rootPath = join(dir, 'root.json');
-  let stat;
-  try {
-    stat = await fs.lstat(rootPath);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  const bytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
+  if (bytes === undefined) {
     throw new UsageError('not-initialised', `${dir} holds no trusted root.json; run \`signet tuf init ROOT.json --metadata-dir ${dir}\` first`);
   }
-  if (stat.isSymbolicLink()) throw new UsageError('symlink-refused', `${rootPath} is a symlink; signet refuses symlinks for trusted metadata`);
-  if (!stat.isFile()) throw new UsageError('not-a-file', `${rootPath} is not a regular file`);
+  parseSelfSignedRoot(bytes, `trusted ${rootPath}`);
 }
 
 /** The version in a trusted `<role>.json` tuf-js just verified and persisted. */

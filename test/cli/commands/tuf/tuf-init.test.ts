@@ -134,3 +134,21 @@ describe('signet tuf refresh against plain http to a remote host', () => {
     expect(result.stderr).toMatch(/refusing plain http .* pass --allow-insecure-http/);
   });
 });
+
+describe('signet tuf refresh with a damaged trusted root.json', () => {
+  it('exits 1 naming the local file, before any request', async () => {
+    expect((await cli.init('root.json')).code).toBe(0);
+    await writeFile(join(work, 'tuf-metadata', 'root.json'), '{"signed":{}}');
+    const result = await cli.refresh({ metadataUrl: 'repo/metadata', targetUrl: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/trusted .*tuf-metadata\/root.json is not TUF root metadata/);
+  });
+
+  it('refuses a trusted root.json that is a symlink', async () => {
+    await mkdir(join(work, 'tuf-metadata'));
+    await symlink(join(work, 'root.json'), join(work, 'tuf-metadata', 'root.json'));
+    const result = await cli.refresh({ metadataUrl: 'repo/metadata', targetUrl: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/symlink/);
+  });
+});

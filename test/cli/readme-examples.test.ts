@@ -4,13 +4,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { makeSignetEnv, type SignetEnv } from '../support/signet-env.js';
-import { writeSampleLayout } from '../../src/image/sample-images.js';
-import { join } from 'node:path';
 
 let s: SignetEnv;
 beforeEach(async () => {
-  s = await makeSignetEnv();
-  await writeSampleLayout(join(s.dir, 'images', 'app'));
+  s = await makeSignetEnv(); // holds the sample layout at ./images/app
 });
 afterEach(async () => {
   await s.cleanup();

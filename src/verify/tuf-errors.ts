@@ -21,11 +21,9 @@ export function classifyTufError(error: unknown, fetcher: StoreFetcher, location
     const next = signetHints ? `; ${fix}` : '; its publisher must re-sign it';
     return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}${next}`, { cause: error });
   }
-  // A missing N.root.json is the normal end of the root chain (TUF 5.3.3), not a missing file.
-  const missing = fetcher.missing.filter((name) => !/^\d+\.root\.json$/.test(name)).at(-1);
-  if (missing !== undefined && /Unable to load|not found/.test(message)) {
+  if (fetcher.missing.length > 0) {
     // A consistent snapshot that points at a file not there yet: a publish in progress, or a broken store.
-    return new InconclusiveError('metadata-missing', `${location} is missing ${missing}; a publish may be in progress, retry`, { cause: error });
+    return new InconclusiveError('metadata-missing', `${location} is missing ${fetcher.missing.at(-1)}; a publish may be in progress, retry`, { cause: error });
   }
   if (kind === 'BadVersionError' || kind === 'EqualVersionError' || /version .* (is less than|is equal to|does not match)|Expected version/.test(message)) {
     return new VerificationError('rollback', `trust metadata from ${location} is older than what this machine already trusts (${message}); possible rollback attack`, { cause: error });

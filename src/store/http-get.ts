@@ -9,8 +9,10 @@ import { VERSION } from '../version.js';
 export interface HttpGetOptions {
   /** Refuse (VerificationError `too-large`) a body longer than this. */
   maxBytes: number;
-  /** Whole-request deadline, headers and body included (default 60 s). */
+  /** Whole-request deadline, headers and body included (default 60 s; 0: none, for large targets). */
   timeoutMs?: number;
+  /** Longest wait for headers or for the next body chunk (default 30 s). */
+  idleTimeoutMs?: number;
   /** Receive the body chunk by chunk, synchronously, instead of collecting it (large targets). */
   onChunk?: (chunk: Uint8Array) => void;
 }
@@ -18,6 +20,7 @@ export interface HttpGetOptions {
 /** Statuses that mean "this file does not exist" rather than "could not check". */
 const NOT_FOUND = new Set([404, 410]);
 const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /**
  * GET `url`. Returns the body (empty when `onChunk` consumed it), or undefined
@@ -28,7 +31,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 export async function httpGet(url: URL, options: HttpGetOptions): Promise<Uint8Array | undefined> {
   const { request } = await loadUndici();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const signal = AbortSignal.timeout(timeoutMs);
+  const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const signal = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : new AbortController().signal;
   let current = url;
   for (let hop = 0; ; hop++) {
     checkScheme(current);
@@ -39,11 +43,11 @@ export async function httpGet(url: URL, options: HttpGetOptions): Promise<Uint8A
         method: 'GET',
         headers: { 'user-agent': `signet/${VERSION}`, accept: '*/*' },
         signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        headersTimeout: idleMs,
+        bodyTimeout: idleMs,
       });
     } catch (error) {
-      throw transportError(where, error, signal, timeoutMs);
+      throw transportError(where, error, signal, timeoutMs, idleMs);
     }
     const { statusCode, headers, body } = response;
     if (statusCode >= 300 && statusCode < 400 && typeof headers['location'] === 'string') {
@@ -69,7 +73,7 @@ export async function httpGet(url: URL, options: HttpGetOptions): Promise<Uint8A
       discard(body);
       throw new VerificationError('too-large', `${where}: the server announces ${declared} bytes, more than the ${options.maxBytes}-byte limit`);
     }
-    return readBody(body, where, options, signal, timeoutMs);
+    return readBody(body, where, options, (error) => transportError(where, error, signal, timeoutMs, idleMs));
   }
 }
 
@@ -87,7 +91,7 @@ function discard(body: Body): void {
  * (an uncatchable assertion, nodejs/undici#5360) when a server closes the
  * connection while the parser is paused, as HTTP/1.0 servers do.
  */
-function readBody(body: Body, where: string, options: HttpGetOptions, signal: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
+function readBody(body: Body, where: string, options: HttpGetOptions, transport: (error: unknown) => InconclusiveError): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -96,7 +100,7 @@ function readBody(body: Body, where: string, options: HttpGetOptions, signal: Ab
       if (settled) return;
       settled = true;
       discard(body);
-      reject(error instanceof VerificationError || error instanceof UsageError ? error : transportError(where, error, signal, timeoutMs));
+      reject(error instanceof VerificationError || error instanceof UsageError ? error : transport(error));
     };
     body.on('data', (chunk: Buffer) => {
       if (settled) return;
@@ -122,10 +126,14 @@ function readBody(body: Body, where: string, options: HttpGetOptions, signal: Ab
   });
 }
 
-function transportError(where: string, error: unknown, signal: AbortSignal, timeoutMs: number): InconclusiveError {
+function transportError(where: string, error: unknown, signal: AbortSignal, timeoutMs: number, idleMs: number): InconclusiveError {
   if (error instanceof InconclusiveError) return error;
   if (signal.aborted) return new InconclusiveError('timeout', `${where}: no complete answer within ${timeoutMs} ms`, { cause: error });
-  const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new InconclusiveError('timeout', `${where}: the server sent nothing for ${idleMs} ms`, { cause: error });
+  }
+  const reason = error instanceof Error ? (code ?? error.message) : String(error);
   return new InconclusiveError('network', `${where} failed: ${reason}`, { cause: error });
 }
 

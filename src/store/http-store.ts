@@ -10,20 +10,24 @@ import { UsageError } from '../errors.js';
 export interface HttpStoreOptions {
   /** Allow plain http:// to a host that is not loopback (default: refused). */
   allowInsecureHttp?: boolean;
-  /** Whole-request deadline per file (default 60 s). */
+  /** Whole-request deadline per file (default 60 s; 0: none). */
   timeoutMs?: number;
+  /** Longest wait for headers or the next body chunk (default 30 s). */
+  idleTimeoutMs?: number;
 }
 
 export class HttpStore implements MetadataStore {
   readonly location: string;
   readonly baseUrl: URL;
   private readonly timeoutMs: number | undefined;
+  private readonly idleTimeoutMs: number | undefined;
 
   /** Throws a UsageError for a non-http(s) URL, or plain http to a remote host without `allowInsecureHttp`. */
   constructor(baseUrl: string | URL, options: HttpStoreOptions = {}) {
     this.baseUrl = withTrailingSlash(parseHttpUrl(baseUrl, options));
     this.location = displayUrl(this.baseUrl);
     this.timeoutMs = options.timeoutMs;
+    this.idleTimeoutMs = options.idleTimeoutMs;
   }
 
   /** 404/410 → undefined; network errors, timeouts and 5xx → InconclusiveError; over `maxBytes` → VerificationError. */
@@ -43,6 +47,7 @@ export class HttpStore implements MetadataStore {
     }
     const options: Parameters<typeof httpGet>[1] = { maxBytes };
     if (this.timeoutMs !== undefined) options.timeoutMs = this.timeoutMs;
+    if (this.idleTimeoutMs !== undefined) options.idleTimeoutMs = this.idleTimeoutMs;
     if (onChunk) options.onChunk = onChunk;
     return httpGet(url, options);
   }

@@ -34,14 +34,17 @@ function parseLocation(text: string, cwd: string, what: string): Location {
   return { kind: 'dir', dir: resolve(cwd, text) };
 }
 
-function httpOptions(options: SourceOptions): HttpStoreOptions {
-  return options.allowInsecureHttp ? { allowInsecureHttp: true } : {};
+function httpOptions(options: SourceOptions, flag: string): HttpStoreOptions {
+  const out: HttpStoreOptions = options.allowInsecureHttp ? { allowInsecureHttp: true } : {};
+  // A target may be large: no whole-download deadline, only a limit on silence.
+  if (flag === '--target-base-url') out.timeoutMs = 0;
+  return out;
 }
 
 async function openHttpStore(url: string, options: SourceOptions, flag: string) {
   const { HttpStore } = await import('../store/http-store.js');
   try {
-    return new HttpStore(url, httpOptions(options));
+    return new HttpStore(url, httpOptions(options, flag));
   } catch (error) {
     if (error instanceof UsageError && error.code === 'insecure-http') {
       throw new UsageError('insecure-http', `${flag} ${url}: refusing plain http to a host that is not loopback; use https://, or pass --allow-insecure-http (everything is still verified)`, { cause: error });

@@ -136,6 +136,12 @@ describe('HttpStore.get', () => {
     expect((error as InconclusiveError).code).toBe('timeout');
   });
 
+  it('without a whole-request deadline (large targets), still gives up on silence', async () => {
+    const error = await new HttpStore(base, { timeoutMs: 0, idleTimeoutMs: 300 }).get('silent.json', 100).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InconclusiveError);
+    expect((error as Error).message).toMatch(/sent nothing for 300 ms/);
+  });
+
   it('reports a refused connection as inconclusive, naming the URL', async () => {
     const closed = createHttpServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));

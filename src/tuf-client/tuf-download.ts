@@ -78,11 +78,12 @@ async function downloadOne(client: TufClient, name: string, targetDir: string): 
     if ((await client.updater.findCachedTarget(info, path)) === path) return result;
   }
   const temp = join(targetDir, `.signet-${randomBytes(8).toString('hex')}.part`);
+  const failuresBefore = client.fetcher.failures.length;
   try {
     try {
       await client.updater.downloadTarget(info, temp, TARGETS_BASE_URL);
     } catch (error) {
-      throw describeDownloadFailure(error, client, info);
+      throw describeDownloadFailure(error, client, info, client.fetcher.failures.slice(failuresBefore).at(-1));
     }
     await moveIntoPlace(temp, path, targetDir);
   } finally {
@@ -117,9 +118,9 @@ async function isStoredFile(path: string): Promise<boolean> {
   return true;
 }
 
-function describeDownloadFailure(error: unknown, client: TufClient, info: TargetFile): SignetError {
+/** `recorded`: what the target source itself raised during this download, if anything. */
+function describeDownloadFailure(error: unknown, client: TufClient, info: TargetFile, recorded: SignetError | undefined): SignetError {
   const where = client.targetLocation ?? 'the target source';
-  const recorded = client.fetcher.failures.at(-1);
   if (recorded?.code === 'too-large') {
     // TUF 5.7.3: never read more than the signed length (endless data).
     return new VerificationError('too-large', `the file served by ${where} is longer than its signed length of ${info.length} bytes (${recorded.message})`, { cause: recorded });
@@ -136,7 +137,7 @@ function describeDownloadFailure(error: unknown, client: TufClient, info: Target
   if (kind === 'DownloadHTTPError') {
     return new InconclusiveError('target-missing', `it is signed but ${where} does not serve it (${message})`, { cause: error });
   }
-  return client.classify(error);
+  return new InconclusiveError('target-download-failed', `could not download or store it from ${where}: ${message}`, { cause: error });
 }
 
 /** fsync the downloaded file, rename it over `path`, fsync the directory. */

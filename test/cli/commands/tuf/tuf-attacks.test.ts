@@ -110,6 +110,14 @@ describe('when snapshot is signed by a key root does not trust', () => {
     expect(result.stderr).toMatch(/error: .*not signed by the trusted keys.*snapshot was signed by 0\/1 keys/);
     expect(result.stderr).not.toMatch(/root\.json/);
   });
+
+  it('still remembers the new timestamp it verified before the snapshot failed', async () => {
+    repo.keys.snapshot = generateTestKey('ed25519');
+    await repo.publish();
+    expect((await cli.refresh(at)).code).toBe(1);
+    expect(await trustedVersion('timestamp')).toBe(2);
+    expect((await readdir(join(work, 'tuf-metadata'))).sort()).toEqual(['root.json', 'timestamp.json']);
+  });
 });
 
 describe('when the repository keeps serving expired metadata (freeze)', () => {

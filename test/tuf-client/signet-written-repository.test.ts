@@ -68,3 +68,27 @@ describe('a repository written by signet (consistent snapshots, ed25519)', () =>
     expect(result.stderr).toMatch(/no trusted role/);
   });
 });
+
+describe('a repository written by signet with succinct hashed bins (TAP 15)', () => {
+  it('finds and downloads each target through its bin', async () => {
+    const binned = new SignetRepo(join(work, 'binned'));
+    await binned.init();
+    await binned.useHashedBins(3);
+    const names = ['a/one.txt', 'b/two.txt', 'c/three.txt', 'd/four.txt'];
+    for (const name of names) await binned.addTarget(name, Buffer.from(`content of ${name}`));
+    const served = await serveDirectory(binned.dir);
+    try {
+      await writeFile(join(work, 'binned-root.json'), binned.root1);
+      expect((await cli.init('binned-root.json', 'binned-metadata')).code).toBe(0);
+      const result = await cli.download({ metadataUrl: `${served.url}/metadata`, targetUrl: `${served.url}/targets` }, names, 'binned-metadata', 'binned-downloads');
+      expect(result.stderr).not.toMatch(/error/);
+      expect(result.code).toBe(0);
+      for (const name of names) {
+        expect(await readFile(join(work, 'binned-downloads', encodeURIComponent(name)), 'utf8')).toBe(`content of ${name}`);
+      }
+      expect(served.requests.some((p) => /^\/metadata\/\d+\.bins-[0-7]\.json$/.test(p))).toBe(true);
+    } finally {
+      await served.close();
+    }
+  });
+});

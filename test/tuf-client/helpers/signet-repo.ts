@@ -72,6 +72,18 @@ export class SignetRepo {
     });
   }
 
+  /** Delegate every target to TAP 15 succinct hashed bins `bins-0` … (one key for all bins). */
+  async useHashedBins(bitLength: number): Promise<void> {
+    const signer = this.roleSigners.get('team-b')!;
+    await this.update(async (repo) => {
+      repo.targets.signed.delegations = {
+        keys: { [signer.keyId]: signer.publicKey },
+        succinct_roles: { keyids: [signer.keyId], threshold: 1, bit_length: bitLength, name_prefix: 'bins' },
+      };
+      repo.markDirty('targets');
+    });
+  }
+
   /** Replace the root key: root v(N+1) signed by the old and the new key. */
   async rotateRootKey(): Promise<void> {
     const fresh = await newSigner();

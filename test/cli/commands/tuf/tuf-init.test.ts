@@ -152,3 +152,32 @@ describe('signet tuf refresh with a damaged trusted root.json', () => {
     expect(result.stderr).toMatch(/symlink/);
   });
 });
+
+describe('a root with a 2-of-3 threshold over mixed key types (ed25519, ecdsa, rsa)', () => {
+  async function mixedRoot(signWith: number): Promise<Buffer> {
+    const { Metadata, Root, Key, Signature } = await import('@tufjs/models');
+    const { generateTestKey } = await import('../../../tuf-client/helpers/test-keys.js');
+    const keys = [generateTestKey('ed25519'), generateTestKey('ecdsa'), generateTestKey('rsa')];
+    const draft = new Root({ version: 1, specVersion: '1.0.31', expires: '2099-01-01T00:00:00Z', consistentSnapshot: true });
+    for (const role of ['root', 'targets', 'snapshot', 'timestamp']) for (const key of keys) draft.addKey(Key.fromJSON(key.keyid, key.json), role);
+    const json = draft.toJSON() as { roles: Record<string, { threshold: number }> };
+    json.roles['root']!.threshold = 2;
+    const metadata = new Metadata(Root.fromJSON(json as Parameters<typeof Root.fromJSON>[0]));
+    for (const key of keys.slice(0, signWith)) metadata.sign((data) => new Signature({ keyID: key.keyid, sig: key.sign(data) }), true);
+    return Buffer.from(JSON.stringify(metadata.toJSON()));
+  }
+
+  it('is installed when two keys of different types signed it', async () => {
+    await writeFile(join(work, 'mixed.json'), await mixedRoot(2));
+    const result = await cli.init('mixed.json', 'mixed');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('is refused with only one signature', async () => {
+    await writeFile(join(work, 'mixed.json'), await mixedRoot(1));
+    const result = await cli.init('mixed.json', 'mixed');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/not signed by a threshold of its own root keys/);
+  });
+});

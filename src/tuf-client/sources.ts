@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { MetadataStore } from '../store/metadata-store.js';
 import { DirectoryStore } from '../store/directory-store.js';
 import type { HttpStoreOptions } from '../store/http-store.js';
+import { displayUrl } from '../store/http-get.js';
 import type { TargetSource } from '../verify/target-source.js';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 
@@ -47,7 +48,7 @@ async function openHttpStore(url: string, options: SourceOptions, flag: string) 
     return new HttpStore(url, httpOptions(options, flag));
   } catch (error) {
     if (error instanceof UsageError && error.code === 'insecure-http') {
-      throw new UsageError('insecure-http', `${flag} ${url}: refusing plain http to a host that is not loopback; use https://, or pass --allow-insecure-http (everything is still verified)`, { cause: error });
+      throw new UsageError('insecure-http', `${flag} ${displayUrl(new URL(url))}: refusing plain http to a host that is not loopback; use https://, or pass --allow-insecure-http (everything is still verified)`, { cause: error });
     }
     throw error;
   }

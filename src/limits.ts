@@ -24,4 +24,8 @@ export const LIMITS = {
   maxSignaturesTried: 1024,
   /** Manifests listed by one index that we follow. */
   maxIndexManifests: 256,
+  /** Notary v1: a token service's JSON answer (registry-style token auth). */
+  notaryTokenBytes: 64 * KiB,
+  /** Notary v1: roles fetched for one collection (targets + delegations). */
+  notaryMaxRoles: 64,
 } as const;

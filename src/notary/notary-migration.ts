@@ -15,7 +15,8 @@ import type { NotaryCollection } from './notary-client.js';
 export interface CurrentImage {
   digest: string;
   size: number;
-  mediaType?: string;
+  /** What signet records for the manifest (media type, an index's platforms). */
+  custom?: Record<string, unknown>;
 }
 
 /**
@@ -33,7 +34,8 @@ export interface MigrationItem extends NotaryTag {
   targets: string[];
   /** Why it is not imported, or what the registry holds now. */
   detail?: string;
-  mediaType?: string;
+  /** From the registry check: media type and platforms, kept in the target's custom. */
+  custom?: Record<string, unknown>;
 }
 
 export interface NotaryMigrationPlan {
@@ -85,8 +87,8 @@ export async function planNotaryMigration(collection: NotaryCollection, options:
       } else if (current.digest !== tag.digest || current.size !== tag.size) {
         item.status = 'digest-changed';
         item.detail = `the registry now serves ${current.digest} (${current.size} bytes), Notary signed ${tag.digest} (${tag.size} bytes)`;
-      } else if (current.mediaType) {
-        item.mediaType = current.mediaType;
+      } else if (current.custom) {
+        item.custom = current.custom;
       }
     }
     items.push(item);
@@ -107,6 +109,7 @@ export async function planNotaryMigration(collection: NotaryCollection, options:
 /** The signet targets one imported item becomes. */
 export function targetsForItem(plan: NotaryMigrationPlan, item: MigrationItem, migratedAt: Date): TargetEntry[] {
   const custom: Record<string, unknown> = {
+    ...item.custom,
     notary: {
       gun: plan.gun,
       tag: item.tag,
@@ -119,7 +122,6 @@ export function targetsForItem(plan: NotaryMigrationPlan, item: MigrationItem, m
       registryCheck: plan.registryCheck,
     },
   };
-  if (item.mediaType) custom['mediaType'] = item.mediaType;
   const sha256 = item.digest.slice('sha256:'.length);
   return item.targets.map((name) => ({ name, length: item.size, sha256, custom }));
 }

@@ -93,7 +93,7 @@ describe('migrating a Notary v1 collection into a signet trust repository', () =
     it('reports the tag and does not import it', async () => {
       const repo = await signetRepository();
       const plan = await planNotaryMigration(collection, {
-        resolveTag: async (tag) => (tag === '1.0' ? { digest: `sha256:${'e'.repeat(64)}`, size: 101 } : tag === '2.0' ? { digest: `sha256:${v2Release.sha256}`, size: 222, mediaType: 'application/vnd.oci.image.manifest.v1+json' } : undefined),
+        resolveTag: async (tag) => (tag === '1.0' ? { digest: `sha256:${'e'.repeat(64)}`, size: 101 } : tag === '2.0' ? { digest: `sha256:${v2Release.sha256}`, size: 222, custom: { mediaType: 'application/vnd.oci.image.manifest.v1+json' } } : undefined),
       });
       expect(plan.registryCheck).toBe('checked');
       expect(plan.items.map((i) => [i.tag, i.status])).toEqual([

@@ -1,0 +1,70 @@
+// Opens and verifies a Notary v1 collection for the migrate and verify
+// workflows: a notary-server URL or a local trust directory, plus the pin
+// (root certificate file, root key ids, or explicit trust on first use).
+
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
+import { readFileBounded } from '../store/atomic-file.js';
+import type { BasicCredentials } from '../notary/bearer-auth.js';
+import { loadNotaryCollection, type NotaryCollection } from '../notary/notary-client.js';
+import { TrustDirectoryFetcher, type NotaryFetcher } from '../notary/notary-fetcher.js';
+import { choosePin, describePin } from '../notary/notary-pin.js';
+import type { SignetContext } from './context.js';
+
+export interface NotarySourceOptions {
+  /** notary-server base URL, e.g. `https://notary.docker.io`. */
+  server?: string;
+  /** A notary / docker trust directory (`notary -d DIR`, `~/.docker/trust`). */
+  trustDir?: string;
+  /** PEM file of extra CAs for the server's TLS certificate. */
+  tlsCa?: string;
+  /** Root certificate (PEM) the collection's root must be signed by. */
+  rootCert?: string;
+  /** Root key ids (certificate id or canonical id from `notary key list`). */
+  rootKeyIds?: string[];
+  /** Accept whatever root is found; only when the user asks for it. */
+  trustOnFirstUse?: boolean;
+  /** Token realm credentials, gathered by the CLI. */
+  credentials?: BasicCredentials;
+}
+
+/** Verify the collection `gun`; the caller closes nothing (connections are released here). */
+export async function openNotaryCollection(gun: string, options: NotarySourceOptions, ctx: SignetContext): Promise<NotaryCollection> {
+  if ((options.server === undefined) === (options.trustDir === undefined)) {
+    throw new UsageError('notary-source', 'name the Notary data to read: --server https://notary.example.com or --trust-dir ~/.docker/trust (one of them)');
+  }
+  const certificatePem = options.rootCert ? { text: await readTrustInput(options.rootCert, ctx), source: options.rootCert } : undefined;
+  const pinChoice: Parameters<typeof choosePin>[0] = {};
+  if (certificatePem) pinChoice.certificatePem = certificatePem;
+  if (options.rootKeyIds) pinChoice.keyIds = options.rootKeyIds;
+  if (options.trustOnFirstUse) pinChoice.tofu = true;
+  const pin = choosePin(pinChoice);
+  if (pin.kind === 'tofu') ctx.log(`warning: trusting the root of ${gun} on first use; pin it with --root-key-id for anything but a first look`);
+
+  let fetcher: NotaryFetcher & { close?: () => Promise<void> };
+  if (options.trustDir) {
+    fetcher = new TrustDirectoryFetcher(resolve(ctx.cwd, options.trustDir), gun);
+  } else {
+    const { NotaryServerFetcher } = await import('../notary/notary-server-fetcher.js');
+    const serverOptions: ConstructorParameters<typeof NotaryServerFetcher>[0] = { server: options.server as string, gun };
+    if (options.tlsCa) serverOptions.ca = await readTrustInput(options.tlsCa, ctx);
+    if (options.credentials) serverOptions.credentials = options.credentials;
+    fetcher = new NotaryServerFetcher(serverOptions);
+  }
+  try {
+    const collection = await loadNotaryCollection(fetcher, { gun, pin, now: ctx.now });
+    ctx.log(`verified Notary collection ${gun} from ${collection.location} (root v${collection.trusted.root.signed.version}, ${describePin(pin)})`);
+    for (const skipped of collection.skippedRoles) ctx.log(`warning: skipped ${skipped.role}: ${skipped.reason}`);
+    return collection;
+  } finally {
+    await fetcher.close?.();
+  }
+}
+
+async function readTrustInput(path: string, ctx: SignetContext): Promise<string> {
+  const full = resolve(ctx.cwd, path);
+  const bytes = await readFileBounded(full, LIMITS.configFileBytes, { refuseSymlink: true });
+  if (bytes === undefined) throw new UsageError('notary-missing-file', `${full} does not exist`);
+  return bytes.toString('utf8');
+}

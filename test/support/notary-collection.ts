@@ -27,6 +27,8 @@ export interface CollectionPlan {
   releases?: PublishedTag[];
   /** Rotate the snapshot key to the server (`notary key rotate GUN snapshot -r`). */
   serverSnapshot?: boolean;
+  /** Skip `notary list` (it reads anonymously, which token-auth servers refuse). */
+  noRefresh?: boolean;
 }
 
 export async function buildCollection(cli: NotaryCli, gun: string, plan: CollectionPlan): Promise<BuiltCollection> {
@@ -44,7 +46,7 @@ export async function buildCollection(cli: NotaryCli, gun: string, plan: Collect
   }
   if (plan.serverSnapshot) await cli.run('key', 'rotate', gun, 'snapshot', '-r');
   // Refresh the client's cached copy of the collection.
-  await cli.run('list', gun);
+  if (!plan.noRefresh) await cli.run('list', gun);
   const keys = await cli.run('key', 'list');
   const rootKeyId = /^root\s+([0-9a-f]{64})/m.exec(keys)?.[1];
   if (!rootKeyId) throw new Error(`no root key in notary key list output:\n${keys}`);

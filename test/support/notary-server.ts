@@ -114,11 +114,11 @@ export interface NotaryCli {
   cleanup(): Promise<void>;
 }
 
-/** A `notary` CLI with its own temporary trust directory, talking to `server`. */
-export async function notaryCli(server: NotaryServer): Promise<NotaryCli> {
+/** A `notary` CLI with its own temporary trust directory, talking to `server` (NOTARY_AUTH etc. in `extraEnv`). */
+export async function notaryCli(server: NotaryServer, extraEnv: Record<string, string> = {}): Promise<NotaryCli> {
   const binary = requireBinary('notary');
   const trustDir = await mkdtemp(join(tmpdir(), 'signet-notary-client-'));
-  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: trustDir, ...NOTARY_TEST_PASSPHRASES };
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: trustDir, ...NOTARY_TEST_PASSPHRASES, ...extraEnv };
   return {
     trustDir,
     run: (...args) => run(binary, ['-s', server.url, '-d', trustDir, '--tlscacert', server.caFile, ...args], env),
@@ -129,7 +129,7 @@ export async function notaryCli(server: NotaryServer): Promise<NotaryCli> {
 function run(binary: string, args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(binary, args, { env, timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${binary} ${args.join(' ')} failed: ${stderr || error.message}`));
+      if (error) reject(new Error(`${binary} ${args.join(' ')} failed (${String(error.code ?? error.signal)}): ${stderr || stdout || error.message}`));
       else resolve(stdout);
     });
   });

@@ -39,5 +39,15 @@ export { signImages } from './workflows/sign.js';
 export { verifyImages } from './workflows/verify.js';
 export { listSigned } from './workflows/list.js';
 export { runDemo } from './workflows/demo.js';
+// Notary v1 / Docker Content Trust: read, verify, migrate
+export { NotaryTrustedSet, type TrustedTargetsRole } from './notary/notary-trusted-set.js';
+export { loadNotaryCollection, type NotaryCollection, type LoadNotaryOptions } from './notary/notary-client.js';
+export { TrustDirectoryFetcher, type NotaryFetcher, type NotaryFileRequest } from './notary/notary-fetcher.js';
+export { NotaryServerFetcher } from './notary/notary-server-fetcher.js';
+export { certificatePin, keyIdPin, type NotaryPin } from './notary/notary-pin.js';
+export { dockerTags, RELEASES_ROLE, type NotaryTag } from './notary/docker-tags.js';
+export { planNotaryMigration, applyNotaryMigration, repositoryNameOf, type NotaryMigrationPlan } from './notary/notary-migration.js';
+export { migrateNotary } from './workflows/migrate-notary.js';
+export { verifyNotaryImages } from './workflows/verify-notary.js';
 // CLI
 export { runCli, type CliResult, type RunCliOptions } from './cli/run-cli.js';

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignetError } from '../../src/errors.js';
 import { dockerTags } from '../../src/notary/docker-tags.js';
+import { NotaryTrustedSet } from '../../src/notary/notary-trusted-set.js';
+import { canonicalNotaryKeyId } from '../../src/notary/notary-keys.js';
 import { loadNotaryCollection } from '../../src/notary/notary-client.js';
 import { TrustDirectoryFetcher } from '../../src/notary/notary-fetcher.js';
 import { certificatePin, keyIdPin } from '../../src/notary/notary-pin.js';
@@ -16,6 +18,7 @@ import { notaryCli, startNotaryServer, type NotaryCli, type NotaryServer } from 
 
 const GUN = '127.0.0.1:5000/library/app';
 const OTHER_GUN = '127.0.0.1:5000/library/other';
+const ROTATED_GUN = '127.0.0.1:5000/library/rotated';
 const v1 = fakeTag('1.0', 'one', 101);
 const v2 = fakeTag('2.0', 'two', 202);
 const v2Release = fakeTag('2.0', 'two-released', 222);
@@ -36,6 +39,7 @@ describe('reading a Notary v1 collection published by the notary CLI', () => {
   let server: NotaryServer;
   let cli: NotaryCli;
   let built: BuiltCollection;
+  let beforeRotation: BuiltCollection;
   const cleanup: string[] = [];
   const now = new Date();
 
@@ -44,6 +48,9 @@ describe('reading a Notary v1 collection published by the notary CLI', () => {
     cli = await notaryCli(server);
     built = await buildCollection(cli, GUN, { targets: [v1, v2], releases: [v2Release, v3], serverSnapshot: true });
     await buildCollection(cli, OTHER_GUN, { targets: [v1] });
+    beforeRotation = await buildCollection(cli, ROTATED_GUN, { targets: [v1] });
+    await cli.runWithInput('yes\n', 'key', 'rotate', ROTATED_GUN, 'root');
+    await cli.run('list', ROTATED_GUN);
   }, 120_000);
   afterAll(async () => {
     for (const dir of cleanup) await rm(dir, { recursive: true, force: true });
@@ -99,6 +106,34 @@ describe('reading a Notary v1 collection published by the notary CLI', () => {
       const fetcher = serverFetcher();
       await expectRefused(loadNotaryCollection(fetcher, { gun: GUN, pin: keyIdPin(['0'.repeat(64)]), now }), 'notary-root-not-pinned', /none of which matches the pin/);
       await fetcher.close();
+    });
+  });
+
+  describe('when the root key was rotated after the pin was taken', () => {
+    it('walks the root versions from the pinned one and trusts the new root', async () => {
+      const fetcher = serverFetcher(ROTATED_GUN);
+      const collection = await loadNotaryCollection(fetcher, { gun: ROTATED_GUN, pin: keyIdPin([beforeRotation.rootKeyId]), now });
+      await fetcher.close();
+      expect(collection.trusted.root.signed.version).toBeGreaterThan(1);
+      const root = collection.trusted.root.signed;
+      const canonical = root.roles['root']!.keyids.map((id) => canonicalNotaryKeyId(root.keys[id]!));
+      expect(canonical).not.toContain(beforeRotation.rootKeyId);
+      expect(dockerTags(collection.trusted).tags.map((t) => t.tag)).toEqual(['1.0']);
+    });
+  });
+
+  describe('when metadata is loaded out of order', () => {
+    it('refuses a snapshot before the timestamp and a root after it', async () => {
+      const dir = metadataDir(cli.trustDir, GUN);
+      const set = new NotaryTrustedSet(GUN, keyIdPin([built.rootKeyId]), now);
+      const bytes = (name: string) => readFile(join(dir, `${name}.json`));
+      expect(() => set.loadTimestamp(Buffer.alloc(0))).toThrow(/root is not loaded yet/);
+      set.loadRoot(await bytes('root'));
+      expect(() => set.loadTargets('targets', Buffer.alloc(0))).toThrow(/snapshot is not loaded yet/);
+      set.loadTimestamp(await bytes('timestamp'));
+      expect(() => set.loadRoot(Buffer.alloc(0))).toThrow(/the timestamp was loaded/);
+      set.loadSnapshot(await bytes('snapshot'));
+      expect(() => set.loadTargets('targets/releases', Buffer.alloc(0))).toThrow(/its parent targets is not loaded/);
     });
   });
 

@@ -110,6 +110,8 @@ export interface NotaryCli {
   trustDir: string;
   /** Run `notary -s URL -d DIR --tlscacert CA <args>`; rejects with stderr on a non-zero exit. */
   run(...args: string[]): Promise<string>;
+  /** The same, answering prompts (e.g. "yes\n" to confirm a root key rotation). */
+  runWithInput(input: string, ...args: string[]): Promise<string>;
   /** Remove the trust directory. */
   cleanup(): Promise<void>;
 }
@@ -122,16 +124,18 @@ export async function notaryCli(server: NotaryServer, extraEnv: Record<string, s
   return {
     trustDir,
     run: (...args) => run(binary, ['-s', server.url, '-d', trustDir, '--tlscacert', server.caFile, ...args], env),
+    runWithInput: (input, ...args) => run(binary, ['-s', server.url, '-d', trustDir, '--tlscacert', server.caFile, ...args], env, input),
     cleanup: () => rm(trustDir, { recursive: true, force: true }),
   };
 }
 
-function run(binary: string, args: string[], env: Record<string, string>): Promise<string> {
+function run(binary: string, args: string[], env: Record<string, string>, input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(binary, args, { env, timeout: 60_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(binary, args, { env, timeout: 30_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${binary} ${args.join(' ')} failed (${String(error.code ?? error.signal)}): ${stderr || stdout || error.message}`));
       else resolve(stdout);
     });
+    child.stdin?.end(input ?? '');
   });
 }
 

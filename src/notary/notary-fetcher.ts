@@ -3,7 +3,7 @@
 // Notary / Docker trust directory (`notary -d DIR`, `~/.docker/trust`).
 
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError, VerificationError } from '../errors.js';
 import { readFileBounded } from '../store/atomic-file.js';
 
 /** Which copy of a role to fetch. */
@@ -57,6 +57,12 @@ export class TrustDirectoryFetcher implements NotaryFetcher {
     if (request.version !== undefined) return undefined;
     checkRelativeName(request.role, 'role name');
     const path = join(this.metadataDir, ...request.role.split('/')) + '.json';
-    return readFileBounded(path, maxBytes, { refuseSymlink: true });
+    try {
+      return await readFileBounded(path, maxBytes, { refuseSymlink: true });
+    } catch (error) {
+      // A file over the role's cap is endless data: refused as invalid, like a server sending it.
+      if (error instanceof UsageError && error.code === 'too-large') throw new VerificationError('notary-too-large', error.message, { cause: error });
+      throw error;
+    }
   }
 }

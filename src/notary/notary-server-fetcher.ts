@@ -2,7 +2,7 @@
 // `GET /v2/<gun>/_trust/tuf/<role>.json`, by version `<n>.<role>.json` and by
 // checksum `<role>.<sha256>.json`, with bounded bodies and token auth.
 
-import { InconclusiveError, UsageError } from '../errors.js';
+import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { basicAuthorization, parseBearerChallenge, tokenFromResponse, tokenUrl, type BasicCredentials } from './bearer-auth.js';
 import { checkRelativeName, type NotaryFetcher, type NotaryFileRequest } from './notary-fetcher.js';
@@ -94,10 +94,11 @@ export class NotaryServerFetcher implements NotaryFetcher {
       throw new InconclusiveError('notary-unreachable', `GET ${url.origin}${url.pathname} failed: ${(cause as Error).message}`, { cause });
     }
     const status = response.statusCode;
+    // Endless data: more than a role's cap is refused as an attack (exit 1), never truncated.
     const declared = Number(response.headers['content-length'] ?? NaN);
     if (status === 200 && Number.isFinite(declared) && declared > maxBytes) {
       response.body.destroy();
-      throw new InconclusiveError('notary-too-large', `GET ${url.origin}${url.pathname} declares ${declared} bytes, more than the ${maxBytes}-byte limit`);
+      throw new VerificationError('notary-too-large', `GET ${url.origin}${url.pathname} declares ${declared} bytes, more than the ${maxBytes}-byte limit`);
     }
     const limit = status === 200 ? maxBytes : 64 * 1024;
     const chunks: Buffer[] = [];
@@ -108,12 +109,12 @@ export class NotaryServerFetcher implements NotaryFetcher {
         if (size > limit) {
           response.body.destroy();
           if (status !== 200) break;
-          throw new InconclusiveError('notary-too-large', `GET ${url.origin}${url.pathname} sent more than the ${maxBytes}-byte limit`);
+          throw new VerificationError('notary-too-large', `GET ${url.origin}${url.pathname} sent more than the ${maxBytes}-byte limit`);
         }
         chunks.push(chunk);
       }
     } catch (cause) {
-      if (cause instanceof InconclusiveError) throw cause;
+      if (cause instanceof VerificationError) throw cause;
       throw new InconclusiveError('notary-unreachable', `GET ${url.origin}${url.pathname} failed while reading: ${(cause as Error).message}`, { cause });
     }
     const body = Buffer.concat(chunks);

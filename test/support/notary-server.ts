@@ -135,6 +135,8 @@ function run(binary: string, args: string[], env: Record<string, string>, input?
       if (error) reject(new Error(`${binary} ${args.join(' ')} failed (${String(error.code ?? error.signal)}): ${stderr || stdout || error.message}`));
       else resolve(stdout);
     });
+    // The CLI may exit before reading stdin; a broken pipe then is expected, not an error.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input ?? '');
   });
 }

@@ -194,7 +194,7 @@ export class NotaryTrustedSet {
 
   private checkRollback(role: string, version: number, previous: number | undefined): void {
     if (previous !== undefined && version < previous) {
-      throw new VerificationError('notary-rollback', `${role} of ${this.gun} is version ${version}, older than the version ${previous} trusted before (rollback)`);
+      throw new VerificationError('notary-rollback', `${role} of ${this.gun} is version ${version}, older than the version ${previous} trusted before (rollback); a stale local trust directory is refreshed by \`notary list <gun>\``);
     }
   }
 

@@ -3,13 +3,13 @@
 // notary-server; `signet verify --notary` verifies them; `signet migrate
 // notary` imports them; plain `signet verify` then passes for every tag.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OciLayout } from '../../src/image/oci-layout.js';
 import { parseLayoutReference } from '../../src/image/image-reference.js';
 import { addToLayout, sampleManifest } from '../../src/image/sample-images.js';
-import { buildCollection, type BuiltCollection, type PublishedTag } from '../support/notary-collection.js';
+import { buildCollection, copyCollection, type BuiltCollection, type PublishedTag } from '../support/notary-collection.js';
 import { notaryCli, startNotaryServer, type NotaryCli, type NotaryServer } from '../support/notary-server.js';
 import { makeSignetEnv, type SignetEnv } from '../support/signet-env.js';
 
@@ -118,6 +118,24 @@ describe('signet migrate notary and signet verify --notary', () => {
       const verify = await s.cli(['verify', '--notary', server.url, '--tls-ca', server.caFile, '--root-key-id', 'a'.repeat(64), '--gun', GUN, s.ref('1.0')]);
       expect(verify.code).toBe(1);
       expect(verify.stderr).toContain('none of which matches the pin');
+    });
+  });
+
+  describe('when a Notary source rolls back to older metadata than verified before', () => {
+    it('refuses it on the next run with exit 1', async () => {
+      const gun = '127.0.0.1:5000/team/rollback';
+      const v1 = await layoutTag(s.layout, '1.0');
+      const rolled = await buildCollection(cli, gun, { targets: [v1] });
+      const stale = await copyCollection(cli.trustDir, gun);
+      await cli.run('addhash', gun, '9.9', '1', '--sha256', 'f'.repeat(64));
+      await cli.run('publish', gun);
+      const flags = ['--gun', gun, '--root-key-id', rolled.rootKeyId, s.ref('1.0')];
+      const fresh = await s.cli(['verify', '--notary', server.url, '--tls-ca', server.caFile, ...flags]);
+      expect(fresh.code, fresh.stderr).toBe(0);
+      const old = await s.cli(['verify', '--trust-dir', stale, ...flags]);
+      await rm(stale, { recursive: true, force: true });
+      expect(old.code).toBe(1);
+      expect(old.stderr).toMatch(/timestamp of 127\.0\.0\.1:5000\/team\/rollback is version \d+, older than the version \d+ trusted before \(rollback\)/);
     });
   });
 

@@ -31,7 +31,14 @@ export interface NotarySourceOptions {
 }
 
 /** Verify the collection `gun`; the caller closes nothing (connections are released here). */
+/** Docker Content Trust's server for docker.io GUNs (what `docker trust` uses by default). */
+export const DOCKER_HUB_NOTARY = 'https://notary.docker.io';
+
 export async function openNotaryCollection(gun: string, options: NotarySourceOptions, ctx: SignetContext): Promise<NotaryCollection> {
+  if (options.server === undefined && options.trustDir === undefined && gun.startsWith('docker.io/')) {
+    options = { ...options, server: DOCKER_HUB_NOTARY };
+    ctx.log(`reading ${gun} from ${DOCKER_HUB_NOTARY} (Docker Content Trust's server; --server or --trust-dir to change)`);
+  }
   if ((options.server === undefined) === (options.trustDir === undefined)) {
     throw new UsageError('notary-source', 'name the Notary data to read: --server https://notary.example.com or --trust-dir ~/.docker/trust (one of them)');
   }

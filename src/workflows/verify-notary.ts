@@ -58,10 +58,13 @@ async function verifyOne(ref: ImageReference, gun: string, tags: Map<string, Not
   return { ok: true, reference: ref.text, gun, tag: signed.tag, digest: found, size: signed.size, role: signed.role, verified: `${where}@${found}` };
 }
 
+/** Docker Hub's registry host names all map to the GUN prefix docker uses, `docker.io`. */
+const DOCKER_HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+
 /** A registry reference's GUN is `<registry>/<repository>` (as docker uses it); a layout needs --gun. */
-function gunOf(ref: ImageReference, given: string | undefined): string {
+export function gunOf(ref: ImageReference, given: string | undefined): string {
   if (given) return given;
-  if (ref.kind === 'registry') return `${ref.registry}/${ref.repository}`;
+  if (ref.kind === 'registry') return `${DOCKER_HUB_HOSTS.has(ref.registry) ? 'docker.io' : ref.registry}/${ref.repository}`;
   throw new UsageError('notary-gun-required', `${ref.text} is an OCI layout; pass --gun <registry>/<repository> to name its Notary collection`);
 }
 

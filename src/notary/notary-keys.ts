@@ -103,3 +103,52 @@ export function x509KeyJSON(certificate: X509Certificate): NotaryKeyJSON {
   const keytype = certificate.publicKey.asymmetricKeyType === 'rsa' ? 'rsa-x509' : 'ecdsa-x509';
   return { keytype, keyval: { private: null, public: Buffer.from(certificate.toString(), 'utf8').toString('base64') } };
 }
+
+/** OIDs of SHA-1 certificate signatures, which Notary refuses for root certificates. */
+const SHA1_SIGNATURE_OIDS = new Set(['1.2.840.113549.1.1.5', '1.2.840.10045.4.1', '1.2.840.10040.4.3']);
+
+/** True when the certificate is signed with SHA-1 (read from its DER signatureAlgorithm). */
+export function isSha1Signed(certificate: X509Certificate): boolean {
+  const oid = signatureAlgorithmOid(certificate.raw);
+  return oid !== undefined && SHA1_SIGNATURE_OIDS.has(oid);
+}
+
+/** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm SEQUENCE { OID, … }, signature }. */
+function signatureAlgorithmOid(der: Buffer): string | undefined {
+  const outer = derElement(der, 0);
+  if (!outer || der[0] !== 0x30) return undefined;
+  const tbs = derElement(der, outer.contentStart);
+  if (!tbs) return undefined;
+  const algorithm = derElement(der, tbs.end);
+  if (!algorithm || der[tbs.end] !== 0x30) return undefined;
+  const oid = derElement(der, algorithm.contentStart);
+  if (!oid || der[algorithm.contentStart] !== 0x06) return undefined;
+  const bytes = der.subarray(oid.contentStart, oid.end);
+  if (bytes.length === 0) return undefined;
+  const parts = [Math.floor(bytes[0]! / 40), bytes[0]! % 40];
+  let value = 0;
+  for (const byte of bytes.subarray(1)) {
+    value = value * 128 + (byte & 0x7f);
+    if ((byte & 0x80) === 0) {
+      parts.push(value);
+      value = 0;
+    }
+  }
+  return parts.join('.');
+}
+
+/** One DER element at `offset`: where its content starts and where it ends (short and long lengths). */
+function derElement(der: Buffer, offset: number): { contentStart: number; end: number } | undefined {
+  if (offset + 2 > der.length) return undefined;
+  let length = der[offset + 1]!;
+  let contentStart = offset + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 4 || contentStart + count > der.length) return undefined;
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + der[contentStart + i]!;
+    contentStart += count;
+  }
+  const end = contentStart + length;
+  return end <= der.length ? { contentStart, end } : undefined;
+}

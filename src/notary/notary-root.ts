@@ -7,7 +7,7 @@ import type { X509Certificate } from 'node:crypto';
 import { VerificationError } from '../errors.js';
 import { shortKeyId } from '../keys/key-id.js';
 import type { NotaryEnvelope, NotaryKeyJSON, NotaryRootJSON } from './notary-metadata.js';
-import { canonicalNotaryKeyId, commonNameOf, notaryKeyId, parseNotaryKey } from './notary-keys.js';
+import { canonicalNotaryKeyId, commonNameOf, isSha1Signed, notaryKeyId, parseNotaryKey } from './notary-keys.js';
 import type { NotaryPin } from './notary-pin.js';
 import { requireNotaryThreshold, type NotaryRoleKeys } from './notary-signatures.js';
 
@@ -29,6 +29,14 @@ export function rootCertificateKeys(root: NotaryRootJSON, gun: string, now: Date
     const cn = commonNameOf(leaf);
     if (cn === undefined || !commonNameMatches(cn, gun)) {
       problems.push(`root certificate ${shortKeyId(id)} has CN ${JSON.stringify(cn ?? '')}, not the GUN ${JSON.stringify(gun)}`);
+      continue;
+    }
+    if (isSha1Signed(leaf)) {
+      problems.push(`root certificate ${shortKeyId(id)} is signed with SHA-1, which Notary refuses`);
+      continue;
+    }
+    if (parsed.algorithm === 'rsa' && (parsed.keyObject.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+      problems.push(`root certificate ${shortKeyId(id)} has an RSA key shorter than 2048 bits`);
       continue;
     }
     if (now && !validAt(leaf, now)) {

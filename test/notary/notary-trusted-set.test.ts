@@ -107,6 +107,17 @@ describe('the Notary verifier against crafted collections', () => {
     });
   });
 
+  describe('when the root certificate is signed with SHA-1', () => {
+    it('refuses the root, as Notary does', async () => {
+      const weak = await rootCertificateKey(GUN, 36500, 'sha1');
+      const dir = await craftCollection({ gun: GUN, root: weak, targets: {} });
+      dirs.push(dir);
+      const error = await loadNotaryCollection(new TrustDirectoryFetcher(dir, GUN), { gun: GUN, pin: keyIdPin([weak.id]), now }).catch((e: unknown) => e);
+      expect((error as SignetError).code).toBe('notary-root-certificate');
+      expect((error as SignetError).message).toContain('signed with SHA-1');
+    });
+  });
+
   describe('when the snapshot records a different root (mix-and-match)', () => {
     it('refuses the snapshot', async () => {
       await refused({ snapshotRootBytes: Buffer.from('{"another":"root"}') }, 'notary-length-mismatch', /root of .* \(as the snapshot records it\)/);

@@ -32,9 +32,9 @@ export function ed25519Key(): CraftKey {
 }
 
 /** An `ecdsa-x509` root key: a self-signed P-256 certificate with CN `cn`, made by openssl. */
-export async function rootCertificateKey(cn: string, days = 30): Promise<CraftKey> {
+export async function rootCertificateKey(cn: string, days = 30, digest = 'sha256'): Promise<CraftKey> {
   const dir = await mkdtemp(join(tmpdir(), 'signet-notary-craft-'));
-  const { keyFile, certFile } = await selfSignedCertificate(dir, 'TEST-ONLY-root', cn, [], days);
+  const { keyFile, certFile } = await selfSignedCertificate(dir, 'TEST-ONLY-root', cn, [], days, digest);
   const json = { keytype: 'ecdsa-x509', keyval: { private: null, public: (await readFile(certFile)).toString('base64') } };
   const key = createPrivateKey(await readFile(keyFile));
   await rm(dir, { recursive: true, force: true });

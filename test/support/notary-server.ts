@@ -88,10 +88,11 @@ export async function startNotaryServer(options: NotaryServerOptions = {}): Prom
 }
 
 /** Write `<name>.key` (P-256) and `<name>.crt` (self-signed, CN=`cn`) into `dir`. */
-export async function selfSignedCertificate(dir: string, name: string, cn: string, extensions: string[] = [], days = 30): Promise<{ keyFile: string; certFile: string }> {
+export async function selfSignedCertificate(dir: string, name: string, cn: string, extensions: string[] = [], days = 30, digest = 'sha256'): Promise<{ keyFile: string; certFile: string }> {
   const keyFile = join(dir, `${name}.key`);
   const certFile = join(dir, `${name}.crt`);
   const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', String(days), '-subj', `/CN=${cn.replace(/[\\/]/g, (c) => `\\${c}`)}`];
+  args.push(`-${digest}`);
   for (const ext of extensions) args.push('-addext', ext);
   await run(requireBinary('openssl'), args, {});
   return { keyFile, certFile };

@@ -119,9 +119,11 @@ export class NotaryServerFetcher implements NotaryFetcher {
     }
     const body = Buffer.concat(chunks);
     this.bytesDownloaded += body.length;
-    const challenge = response.headers['www-authenticate'];
+    const header = response.headers['www-authenticate'];
+    const challenges = Array.isArray(header) ? header : header === undefined ? [] : [header];
+    const challenge = challenges.find((c) => /^\s*bearer\s/i.test(c)) ?? challenges[0];
     const result: { status: number; body?: Uint8Array; challenge?: string; errorCodes?: string } = { status, body };
-    if (typeof challenge === 'string') result.challenge = challenge;
+    if (challenge !== undefined) result.challenge = challenge;
     if (status !== 200) {
       const codes = errorCodesOf(body);
       if (codes) result.errorCodes = codes;

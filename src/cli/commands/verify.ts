@@ -28,6 +28,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
   examples(command, [
     'signet verify oci-layout:./build/app:1.2.3',
     'signet verify oci-layout:./build/app:1.2.3 --trust-repo ./trust --root ./root.json --json',
+    'signet verify registry.example.com/team/app:1.2.3 --notary https://notary.example.com --root-key-id <id>   # Notary v1 collection',
   ]);
   command.action(async (refs: string[], options: VerifyCommandOptions) => {
     if (options.notary || options.trustDir) return verifyWithNotary(refs, options, cli);

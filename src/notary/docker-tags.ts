@@ -34,11 +34,17 @@ export interface DockerTagView {
   ignored: NotaryTagProblem[];
 }
 
-/** Tags in `targets/releases` (valid) then `targets`; the first role that signs a tag wins. */
-export function dockerTags(trusted: NotaryTrustedSet): DockerTagView {
+/**
+ * Tags in `targets/releases` (valid) then `targets`; the first role that signs
+ * a tag wins. With `allRoles`, tags only other delegations sign (within their
+ * paths) are added after them, for collections signed with the notary CLI.
+ */
+export function dockerTags(trusted: NotaryTrustedSet, options: { allRoles?: boolean } = {}): DockerTagView {
   const tags = new Map<string, NotaryTag>();
   const ignored: NotaryTagProblem[] = [];
-  const order = [RELEASES_ROLE, 'targets'];
+  const docker = [RELEASES_ROLE, 'targets'];
+  const others = [...trusted.targetsRoles.keys()].filter((name) => !docker.includes(name));
+  const order = options.allRoles ? [...docker, ...others] : docker;
   for (const name of order) {
     const role = trusted.targetsRoles.get(name);
     if (!role) continue;
@@ -58,8 +64,9 @@ export function dockerTags(trusted: NotaryTrustedSet): DockerTagView {
   }
   for (const [name, role] of trusted.targetsRoles) {
     if (order.includes(name)) continue;
+    // Reported, not trusted: `docker pull` reads only targets/releases and targets.
     for (const tag of Object.keys(role.envelope.signed.targets)) {
-      ignored.push({ tag, role: name, reason: `${name} is not a role Docker trusts (only ${RELEASES_ROLE} and targets)` });
+      ignored.push({ tag, role: name, reason: `${name} is not a role Docker trusts (only ${RELEASES_ROLE} and targets); --all-roles imports it` });
     }
   }
   return { tags: [...tags.values()].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0)), ignored };

@@ -68,6 +68,8 @@ export interface PlanOptions {
   name?: string;
   /** Compare each tag with the registry; without it the check is reported as skipped. */
   resolveTag?: TagResolver;
+  /** Also import tags that only delegations other than targets/releases sign. */
+  allRoles?: boolean;
 }
 
 export async function planNotaryMigration(collection: NotaryCollection, options: PlanOptions = {}): Promise<NotaryMigrationPlan> {
@@ -75,7 +77,7 @@ export async function planNotaryMigration(collection: NotaryCollection, options:
   if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(name)) {
     throw new UsageError('bad-name', `"${name}" is not a valid repository name for target names; pass --name`);
   }
-  const view = dockerTags(collection.trusted);
+  const view = dockerTags(collection.trusted, { allRoles: options.allRoles === true });
   const items: MigrationItem[] = [];
   for (const tag of view.tags) {
     const item: MigrationItem = { ...tag, status: 'import', targets: [`${name}:${tag.tag}`, `${name}@${tag.digest}`] };

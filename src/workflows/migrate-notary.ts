@@ -32,6 +32,8 @@ export interface MigrateNotaryOptions extends NotarySourceOptions, TrustOptions 
   checkImage?: string;
   /** Sign into this delegated role instead of targets. */
   role?: string;
+  /** Also import tags signed only by delegations Docker does not read. */
+  allRoles?: boolean;
 }
 
 export interface MigrateNotaryReport {
@@ -46,6 +48,7 @@ export async function migrateNotary(gun: string, options: MigrateNotaryOptions, 
   const collection = await openNotaryCollection(gun, options, ctx);
   const planOptions: PlanOptions = {};
   if (options.name) planOptions.name = options.name;
+  if (options.allRoles) planOptions.allRoles = true;
   if (options.checkImage) planOptions.resolveTag = imageResolver(options.checkImage, options.name ?? repositoryNameOf(gun), ctx);
   const plan = await planNotaryMigration(collection, planOptions);
   if (plan.registryCheck === 'skipped') {

@@ -57,6 +57,24 @@ describe('the Notary verifier against crafted collections', () => {
     });
   });
 
+  describe('when a delegation Docker does not read signs a tag', () => {
+    it('reports it, and trusts it (within its paths) only when all roles are asked for', async () => {
+      const alice = ecdsaKey();
+      const collection = await load({
+        targets: { '1.0': { sha256: hex('a'), length: 10 } },
+        delegations: [{ name: 'targets/alice', paths: ['dev-'], keys: [alice], threshold: 1, targets: { 'dev-1': { sha256: hex('f'), length: 60 }, '1.0': { sha256: hex('9'), length: 70 }, 'x': { sha256: hex('8'), length: 80 } } }],
+      });
+      expect(dockerTags(collection.trusted).tags.map((t) => t.tag)).toEqual(['1.0']);
+      expect(dockerTags(collection.trusted).ignored.map((i) => i.tag)).toEqual(['dev-1', '1.0', 'x']);
+      const all = dockerTags(collection.trusted, { allRoles: true });
+      expect(all.tags.map((t) => [t.tag, t.role])).toEqual([
+        ['1.0', 'targets'],
+        ['dev-1', 'targets/alice'],
+      ]);
+      expect(all.ignored).toEqual([{ tag: 'x', role: 'targets/alice', reason: 'outside the paths delegated to targets/alice' }]);
+    });
+  });
+
   describe('when a delegation is signed below its threshold', () => {
     it('skips the role, as Notary does, and keeps the top-level tags', async () => {
       const [a, b] = [ecdsaKey(), ecdsaKey()];

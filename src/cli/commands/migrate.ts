@@ -15,6 +15,7 @@ interface MigrateNotaryCommandOptions extends CommonOptions, NotaryCommandOption
   dryRun?: boolean;
   checkImage?: string;
   role?: string;
+  allRoles?: boolean;
 }
 
 export function registerMigrate(program: Command, cli: CliRuntime): void {
@@ -30,6 +31,7 @@ export function registerMigrate(program: Command, cli: CliRuntime): void {
     .option('--name <repository>', 'repository name in target names (default: the GUN without its registry host)')
     .option('--check-image <ref>', 'compare each tag with the image <ref>:<tag> now; changed or missing tags are not imported')
     .option('--role <name>', 'sign into this delegated role instead of targets')
+    .option('--all-roles', 'also import tags signed only by delegations other than targets/releases (docker pull ignores those)')
     .option('--dry-run', 'print the plan; change nothing');
   withPassphraseOptions(withNotaryOptions(withOutputOptions(command)));
   command.addHelpText('after', '\nExit codes: 0 every trusted tag imported (or planned); 1 the collection did not verify, or some tags were refused (their image changed); 2 usage; 3 unreachable.');
@@ -46,6 +48,7 @@ export function registerMigrate(program: Command, cli: CliRuntime): void {
     if (options.name) migrateOptions.name = options.name;
     if (options.checkImage) migrateOptions.checkImage = options.checkImage;
     if (options.role) migrateOptions.role = options.role;
+    if (options.allRoles) migrateOptions.allRoles = true;
     if (options.dryRun) migrateOptions.dryRun = true;
     const report = await migrateNotary(gun, migrateOptions, cli.context(options));
     const { plan } = report;

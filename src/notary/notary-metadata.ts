@@ -120,13 +120,14 @@ function checkShape(signed: Record<string, unknown>, expected: NotaryRoleType, w
     return value;
   };
   if (expected === 'Root') {
-    need('keys');
+    checkKeys(need('keys'), what);
     for (const role of Object.values(need('roles'))) checkRoleKeys(role, what);
   } else if (expected === 'Targets') {
     for (const meta of Object.values(need('targets'))) checkFileMeta(meta, what);
     if (signed['delegations'] !== undefined) {
       const delegations = need('delegations');
       if (!isRecord(delegations['keys'])) throw formatError(`${what} has delegations without keys`);
+      checkKeys(delegations['keys'], what);
       const roles = delegations['roles'] ?? [];
       if (!Array.isArray(roles)) throw formatError(`${what} has delegations.roles that is not a list`);
       for (const role of roles) {
@@ -136,6 +137,14 @@ function checkShape(signed: Record<string, unknown>, expected: NotaryRoleType, w
     }
   } else {
     for (const meta of Object.values(need('meta'))) checkFileMeta(meta, what);
+  }
+}
+
+function checkKeys(keys: Record<string, unknown>, what: string): void {
+  for (const key of Object.values(keys)) {
+    if (!isRecord(key) || typeof key['keytype'] !== 'string' || !isRecord(key['keyval']) || typeof key['keyval']['public'] !== 'string') {
+      throw formatError(`${what} has a malformed key (keytype, keyval.public)`);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 // The Notary verifier, one test per attack, on collections crafted with
 // TEST-ONLY keys (shapes the real notary CLI refuses to produce).
 
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignetError } from '../../src/errors.js';
 import { dockerTags } from '../../src/notary/docker-tags.js';
@@ -156,5 +157,61 @@ describe('the Notary verifier against crafted collections', () => {
       const collection = await loadNotaryCollection(new TrustDirectoryFetcher(dir, GUN), { gun: GUN, pin: keyIdPin([wildcard.id]), now });
       expect(collection.trusted.rootSignerIds).toEqual([wildcard.id]);
     });
+  });
+});
+
+/** Every (parent, key) pair in a JSON document, depth first. */
+function paths(doc: unknown): Array<[Record<string, unknown> | unknown[], string | number]> {
+  const out: Array<[Record<string, unknown> | unknown[], string | number]> = [];
+  const walk = (node: unknown) => {
+    if (node && typeof node === 'object') {
+      for (const key of Object.keys(node)) {
+        out.push([node as Record<string, unknown>, Array.isArray(node) ? Number(key) : key]);
+        walk((node as Record<string, unknown>)[key]);
+      }
+    }
+  };
+  walk(doc);
+  return out;
+}
+
+describe('when any field of any role is replaced by a value of another type', () => {
+  it('refuses with a SignetError, never a crash', async () => {
+    const root = await rootCertificateKey(GUN, 36500);
+    const dir = await craftCollection({
+      gun: GUN,
+      root,
+      targets: { '1.0': { sha256: hex('a'), length: 10 } },
+      delegations: [{ name: 'targets/releases', paths: [''], keys: [ecdsaKey()], threshold: 1, targets: { '2.0': { sha256: hex('b'), length: 20 } } }],
+    });
+    const metadata = join(dir, 'tuf', ...GUN.split('/'), 'metadata');
+    const roles = ['root', 'timestamp', 'snapshot', 'targets', 'targets/releases'];
+    const originals = new Map<string, string>();
+    for (const role of roles) originals.set(role, await readFile(join(metadata, `${role}.json`), 'utf8'));
+    const replacements: unknown[] = [null, 0, -1, 1.5, 'x', '', [], {}, true, [null], { keyval: null }];
+    let crashes = 0;
+    // Every field of every role, twice, each time with another replacement value.
+    for (const offset of [0, 5]) {
+      for (const role of roles) {
+        const count = paths(JSON.parse(originals.get(role)!)).length;
+        for (let i = 0; i < count; i++) {
+          const doc = JSON.parse(originals.get(role)!);
+          const [parent, key] = paths(doc)[i]!;
+          (parent as Record<string | number, unknown>)[key] = replacements[(i + offset) % replacements.length];
+          await writeFile(join(metadata, `${role}.json`), JSON.stringify(doc));
+          const outcome = await loadNotaryCollection(new TrustDirectoryFetcher(dir, GUN), { gun: GUN, pin: keyIdPin([root.id]), now }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          if (outcome !== undefined && !(outcome instanceof SignetError)) {
+            crashes++;
+            console.error(role, key, outcome);
+          }
+        }
+        await writeFile(join(metadata, `${role}.json`), originals.get(role)!);
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+    expect(crashes).toBe(0);
   });
 });

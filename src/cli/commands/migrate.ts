@@ -3,13 +3,14 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
-import { examples, withOutputOptions, withPassphraseOptions } from '../options.js';
+import { examples, withOutputOptions, withPassphraseOptions, withTrustOptions } from '../options.js';
 import { EXIT } from '../../errors.js';
 import { notarySourceOptions, withNotaryOptions, type NotaryCommandOptions } from '../notary-options.js';
 
 interface MigrateNotaryCommandOptions extends CommonOptions, NotaryCommandOptions {
   server?: string;
   to?: string;
+  trustRepo?: string;
   root?: string;
   name?: string;
   dryRun?: boolean;
@@ -25,15 +26,13 @@ export function registerMigrate(program: Command, cli: CliRuntime): void {
     .description('verify a Notary v1 / Docker Content Trust collection, then sign its trusted tags into a signet trust repository')
     .argument('<gun>', 'the collection, e.g. docker.io/library/app or registry.example.com/team/app')
     .option('--server <url>', 'notary-server URL, e.g. https://notary.docker.io')
-    .option('--to <trust-repository>', 'the signet trust repository to import into (default: the trust policy entry covering the image)')
-    .option('--root <file>', "the signet trust repository's pinned root (default: from the trust policy)")
-    .option('--policy <file>', 'trust policy file (default: $SIGNET_HOME/policy.json)')
+    .option('--to <trust-repository>', 'the signet trust repository to import into (same as --trust-repo; default: the trust policy entry covering the image)')
     .option('--name <repository>', 'repository name in target names (default: the GUN without its registry host)')
     .option('--check-image <ref>', 'compare each tag with the image <ref>:<tag> now; changed or missing tags are not imported')
     .option('--role <name>', 'sign into this delegated role instead of targets')
     .option('--all-roles', 'also import tags signed only by delegations other than targets/releases (docker pull ignores those)')
     .option('--dry-run', 'print the plan; change nothing');
-  withPassphraseOptions(withNotaryOptions(withOutputOptions(command)));
+  withPassphraseOptions(withNotaryOptions(withTrustOptions(withOutputOptions(command))));
   command.addHelpText('after', '\nExit codes: 0 every trusted tag imported (or planned); 1 the collection did not verify, or some tags were refused (their image changed); 2 usage; 3 unreachable.');
   examples(command, [
     'signet migrate notary docker.io/acme/app --server https://notary.docker.io --root-key-id <id> --to ./trust --dry-run',
@@ -43,7 +42,8 @@ export function registerMigrate(program: Command, cli: CliRuntime): void {
   command.action(async (gun: string, options: MigrateNotaryCommandOptions) => {
     const { migrateNotary } = await import('../../workflows/migrate-notary.js');
     const migrateOptions: Parameters<typeof migrateNotary>[1] = notarySourceOptions(options, options.server, cli.io);
-    if (options.to) migrateOptions.trustRepo = options.to;
+    const trustRepo = options.to ?? options.trustRepo;
+    if (trustRepo) migrateOptions.trustRepo = trustRepo;
     if (options.root) migrateOptions.root = options.root;
     if (options.name) migrateOptions.name = options.name;
     if (options.checkImage) migrateOptions.checkImage = options.checkImage;

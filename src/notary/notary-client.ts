@@ -76,7 +76,9 @@ async function loadRoots(fetcher: NotaryFetcher, trusted: NotaryTrustedSet, gun:
     const latest = parseNotaryEnvelope<NotaryRootJSON>(current, 'Root', `root of ${gun}`).signed.version;
     if (latest <= 1 || latest > LIMITS.maxRootRotations) throw error;
     const first = await fetcher.get({ role: 'root', version: 1 }, LIMITS.rootBytes);
-    if (first === undefined) throw error;
+    if (first === undefined) {
+      throw new VerificationError(error.code, `${error.message}; ${fetcher.location} keeps no older roots to follow a rotation from the pin (read the collection from its server)`, { cause: error });
+    }
     trusted.loadRoot(first);
   }
   const latest = parseNotaryEnvelope<NotaryRootJSON>(current, 'Root', `root of ${gun}`).signed.version;

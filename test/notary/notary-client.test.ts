@@ -120,6 +120,14 @@ describe('reading a Notary v1 collection published by the notary CLI', () => {
       expect(canonical).not.toContain(beforeRotation.rootKeyId);
       expect(dockerTags(collection.trusted).tags.map((t) => t.tag)).toEqual(['1.0']);
     });
+
+    it('cannot follow the rotation from a trust directory, and says to read the server', async () => {
+      await expectRefused(
+        loadNotaryCollection(new TrustDirectoryFetcher(cli.trustDir, ROTATED_GUN), { gun: ROTATED_GUN, pin: keyIdPin([beforeRotation.rootKeyId]), now }),
+        'notary-root-not-pinned',
+        /keeps no older roots to follow a rotation/,
+      );
+    });
   });
 
   describe('when metadata is loaded out of order', () => {

@@ -17,6 +17,8 @@ export interface CurrentImage {
   size: number;
   /** What signet records for the manifest (media type, an index's platforms). */
   custom?: Record<string, unknown>;
+  /** For an index: its platform manifests, signed as digest targets too (as `signet sign` does). */
+  children?: Array<{ digest: string; size: number; custom: Record<string, unknown> }>;
 }
 
 /**
@@ -36,6 +38,8 @@ export interface MigrationItem extends NotaryTag {
   detail?: string;
   /** From the registry check: media type and platforms, kept in the target's custom. */
   custom?: Record<string, unknown>;
+  /** From the registry check: an index's platform manifests. */
+  children?: CurrentImage['children'];
 }
 
 export interface NotaryMigrationPlan {
@@ -89,8 +93,12 @@ export async function planNotaryMigration(collection: NotaryCollection, options:
       } else if (current.digest !== tag.digest || current.size !== tag.size) {
         item.status = 'digest-changed';
         item.detail = `the registry now serves ${current.digest} (${current.size} bytes), Notary signed ${tag.digest} (${tag.size} bytes)`;
-      } else if (current.custom) {
-        item.custom = current.custom;
+      } else {
+        if (current.custom) item.custom = current.custom;
+        if (current.children && current.children.length > 0) {
+          item.children = current.children;
+          item.targets.push(...current.children.map((c) => `${name}@${c.digest}`));
+        }
       }
     }
     items.push(item);
@@ -125,7 +133,13 @@ export function targetsForItem(plan: NotaryMigrationPlan, item: MigrationItem, m
     },
   };
   const sha256 = item.digest.slice('sha256:'.length);
-  return item.targets.map((name) => ({ name, length: item.size, sha256, custom }));
+  const own = [`${plan.name}:${item.tag}`, `${plan.name}@${item.digest}`];
+  const entries: TargetEntry[] = own.map((name) => ({ name, length: item.size, sha256, custom }));
+  // An index's platform manifests: the index (already checked) vouches for them.
+  for (const child of item.children ?? []) {
+    entries.push({ name: `${plan.name}@${child.digest}`, length: child.size, sha256: child.digest.slice('sha256:'.length), custom: { ...child.custom, index: item.digest, notary: custom['notary'] } });
+  }
+  return entries;
 }
 
 export interface MigrationResult {

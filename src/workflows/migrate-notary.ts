@@ -3,7 +3,7 @@
 // sign the trusted tags into a signet trust repository in one publish.
 
 import { openImageSource } from '../image/image-source.js';
-import { targetCustom } from '../image/manifest.js';
+import { childManifests, targetCustom } from '../image/manifest.js';
 import { Keystore } from '../keys/keystore.js';
 import { SignetError } from '../errors.js';
 import {
@@ -70,7 +70,12 @@ function imageResolver(base: string, name: string, ctx: SignetContext): TagResol
     if (!ref) return undefined;
     try {
       const manifest = await (await openImageSource(ref, ctx.registry)).getManifest(ref);
-      return { digest: manifest.digest, size: manifest.bytes.length, custom: targetCustom(manifest) };
+      const children = childManifests(manifest).map((d) => {
+        const custom: Record<string, unknown> = { mediaType: d.mediaType };
+        if (d.platform) custom['platform'] = d.platform;
+        return { digest: d.digest, size: d.size, custom };
+      });
+      return { digest: manifest.digest, size: manifest.bytes.length, custom: targetCustom(manifest), children };
     } catch (error) {
       if (error instanceof SignetError && MISSING.has(error.code)) return undefined;
       throw error;

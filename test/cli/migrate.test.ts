@@ -70,13 +70,17 @@ describe('signet migrate notary and signet verify --notary', () => {
     expect(migrate.code, migrate.stderr).toBe(0);
     const report = JSON.parse(migrate.stdout);
     expect(report.plan.registryCheck).toBe('checked');
-    expect(report.result.imported).toHaveLength(4);
+    // Tag + digest targets for both tags, plus the two platform manifests of the 2.0 index.
+    expect(report.result.imported).toHaveLength(6);
 
     const after = await s.cli(['verify', s.ref('1.0'), s.ref('2.0'), '--name', 'team/app', '--json']);
     expect(after.code, after.stderr).toBe(0);
     const results = JSON.parse(after.stdout).results as Array<{ custom: { notary: { role: string; gun: string } } }>;
     expect(results.map((r) => r.custom.notary.role)).toEqual(['targets', 'targets/releases']);
     expect(results[0]!.custom.notary.gun).toBe(GUN);
+    const index = JSON.parse((await s.cli(['verify', s.ref('2.0'), '--name', 'team/app', '--json'])).stdout).results[0] as { custom: { manifests: Array<{ digest: string }> } };
+    const list = JSON.parse((await s.cli(['list', 'team/app', '--json'])).stdout) as { targets: Array<{ name: string }> };
+    for (const child of index.custom.manifests) expect(list.targets.map((t) => t.name)).toContain(`team/app@${child.digest}`);
   }, 60_000);
 
   it('migrates from the notary CLI trust directory too', async () => {

@@ -79,11 +79,11 @@ async function loadRoots(fetcher: NotaryFetcher, trusted: NotaryTrustedSet, gun:
     if (first === undefined) {
       throw new VerificationError(error.code, `${error.message}; ${fetcher.location} keeps no older roots to follow a rotation from the pin (read the collection from its server)`, { cause: error });
     }
-    trusted.loadRoot(first);
+    trusted.loadRoot(first, 1);
   }
   const latest = parseNotaryEnvelope<NotaryRootJSON>(current, 'Root', `root of ${gun}`).signed.version;
   for (let version = 2; version < latest; version++) {
-    trusted.loadRoot(await required(fetcher, { role: 'root', version }, LIMITS.rootBytes, gun));
+    trusted.loadRoot(await required(fetcher, { role: 'root', version }, LIMITS.rootBytes, gun), version);
   }
   trusted.loadRoot(current);
 }

@@ -73,10 +73,16 @@ export class NotaryTrustedSet {
     return this.roles;
   }
 
-  /** The first call verifies against the pin; each later call is a root rotation. */
-  loadRoot(bytes: Uint8Array): NotaryEnvelope<NotaryRootJSON> {
+  /**
+   * The first call verifies against the pin; each later call is a root
+   * rotation. `expectedVersion` is the N of an `N.root.json` request.
+   */
+  loadRoot(bytes: Uint8Array, expectedVersion?: number): NotaryEnvelope<NotaryRootJSON> {
     if (this.timestampEnvelope) this.outOfOrder('root', 'the timestamp was loaded');
     const envelope = parseNotaryEnvelope<NotaryRootJSON>(bytes, 'Root', `root of ${this.gun}`);
+    if (expectedVersion !== undefined && envelope.signed.version !== expectedVersion) {
+      throw new VerificationError('notary-version-mismatch', `${expectedVersion}.root.json of ${this.gun} holds root version ${envelope.signed.version}`);
+    }
     this.rootSigners = this.rootEnvelope
       ? verifyRotatedRoot(this.rootEnvelope.signed, envelope, this.gun, this.now)
       : verifyBootstrapRoot(envelope, this.gun, this.pin, this.now);

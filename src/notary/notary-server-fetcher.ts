@@ -133,7 +133,9 @@ export class NotaryServerFetcher implements NotaryFetcher {
 
   private async http(): Promise<{ undici: Undici; dispatcher: import('undici').Dispatcher }> {
     if (!this.client) {
-      const undici = await import('undici');
+      // undici is CommonJS: bundled by esbuild its exports sit under `default`.
+      const module = (await import('undici')) as Undici & { default?: Undici };
+      const undici = typeof module.Agent === 'function' ? module : (module.default as Undici);
       const timeout = this.options.timeoutMs ?? 30_000;
       const connect = this.options.ca === undefined ? {} : { ca: this.options.ca };
       const dispatcher = new undici.Agent({ connect, headersTimeout: timeout, bodyTimeout: timeout });

@@ -6,6 +6,7 @@
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { isSha256Digest } from '../metadata/digest.js';
+import { parseRegistryReference } from '../registry/reference.js';
 
 export interface LayoutReference {
   kind: 'oci-layout';
@@ -42,16 +43,13 @@ export interface ParseOptions {
   /** Overrides the repository name of an OCI layout reference. */
   name?: string;
   cwd?: string;
-  /** Parser for registry references (loaded lazily to keep start-up fast). */
+  /** Parser for registry references; defaults to the docker grammar (src/registry/reference.ts). */
   parseRegistry?: (text: string) => RegistryReference;
 }
 
 export function parseImageReference(text: string, options: ParseOptions = {}): ImageReference {
   if (text.startsWith(LAYOUT_PREFIX)) return parseLayoutReference(text, options);
-  if (!options.parseRegistry) {
-    throw new UsageError('bad-reference', `"${text}" is not an OCI layout reference (oci-layout:<dir>[:<tag>])`);
-  }
-  return options.parseRegistry(text);
+  return (options.parseRegistry ?? parseRegistryReference)(text);
 }
 
 /** `oci-layout:<dir>[:<tag>]` or `oci-layout:<dir>@sha256:<hex>`. */

@@ -6,7 +6,6 @@
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { isSha256Digest } from '../metadata/digest.js';
-import { parseRegistryReference } from '../registry/reference.js';
 
 export interface LayoutReference {
   kind: 'oci-layout';
@@ -43,13 +42,16 @@ export interface ParseOptions {
   /** Overrides the repository name of an OCI layout reference. */
   name?: string;
   cwd?: string;
-  /** Parser for registry references; defaults to the docker grammar (src/registry/reference.ts). */
+  /** Parser for registry references (loaded lazily to keep start-up fast). */
   parseRegistry?: (text: string) => RegistryReference;
 }
 
 export function parseImageReference(text: string, options: ParseOptions = {}): ImageReference {
   if (text.startsWith(LAYOUT_PREFIX)) return parseLayoutReference(text, options);
-  return (options.parseRegistry ?? parseRegistryReference)(text);
+  if (!options.parseRegistry) {
+    throw new UsageError('bad-reference', `"${text}" is not an OCI layout reference (oci-layout:<dir>[:<tag>])`);
+  }
+  return options.parseRegistry(text);
 }
 
 /** `oci-layout:<dir>[:<tag>]` or `oci-layout:<dir>@sha256:<hex>`. */

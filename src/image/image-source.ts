@@ -5,7 +5,6 @@
 import type { ImageReference } from './image-reference.js';
 import type { Manifest } from './manifest.js';
 import { OciLayout } from './oci-layout.js';
-import type { RegistryClientOptions } from '../registry/registry-options.js';
 
 export interface ImageSource {
   /** Resolve the reference to its manifest, hashed over the exact bytes received. */
@@ -14,8 +13,8 @@ export interface ImageSource {
   listTags(ref: ImageReference): Promise<string[]>;
 }
 
-/** Registry settings the CLI gathers (auth, TLS, proxies); see src/registry/registry-options.ts. */
-export type RegistryOptions = RegistryClientOptions;
+/** Registry settings the CLI gathers (auth, TLS, proxies); opaque to this module. */
+export type RegistryOptions = Record<string, unknown>;
 
 export async function openImageSource(ref: ImageReference, registry: RegistryOptions = {}): Promise<ImageSource> {
   if (ref.kind === 'oci-layout') {

@@ -95,3 +95,15 @@ export function parseRegistryReference(text: string): RegistryReference {
 export function formatRegistryReference(ref: Pick<RegistryReference, 'registry' | 'repository' | 'tag' | 'digest'>): string {
   return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
+
+/**
+ * A target-name prefix from what a user typed: `host[:port]/team/app:1` →
+ * `team/app:1` (target names never carry the host); text without a host is kept.
+ */
+export function withoutRegistryHost(text: string): string {
+  const slash = text.indexOf('/');
+  if (slash < 0 || !looksLikeHost(text.slice(0, slash))) return text;
+  const host = text.slice(0, slash);
+  const rest = text.slice(slash + 1);
+  return (host === DEFAULT_REGISTRY || host === 'index.docker.io') && !rest.includes('/') ? `library/${rest}` : rest;
+}

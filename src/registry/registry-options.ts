@@ -4,7 +4,7 @@
 
 import type { CredentialSource } from './credentials.js';
 
-export interface RegistryClientOptions {
+export type RegistryClientOptions = {
   /** Where credentials come from (flags, ~/.docker/config.json); anonymous when absent. */
   credentials?: CredentialSource;
   /** Hosts (`host[:port]`) that may be reached over plain HTTP (`--insecure-registry`). */
@@ -25,7 +25,7 @@ export interface RegistryClientOptions {
   concurrency?: number;
   /** User-Agent header. */
   userAgent?: string;
-}
+};
 
 /** `localhost`, 127.0.0.0/8 and ::1, with or without a port. */
 export function isLoopbackHost(host: string): boolean {

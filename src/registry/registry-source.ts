@@ -7,6 +7,7 @@ import type { ImageReference, RegistryReference } from '../image/image-reference
 import type { Manifest } from '../image/manifest.js';
 import { UsageError } from '../errors.js';
 import { RegistryClient } from './registry-client.js';
+import type { RegistryClientOptions } from './registry-options.js';
 
 const clients = new WeakMap<RegistryOptions, RegistryClient>();
 
@@ -14,7 +15,7 @@ const clients = new WeakMap<RegistryOptions, RegistryClient>();
 export function registryClientFor(options: RegistryOptions): RegistryClient {
   let client = clients.get(options);
   if (!client) {
-    client = new RegistryClient(options);
+    client = new RegistryClient(options as RegistryClientOptions);
     clients.set(options, client);
   }
   return client;

@@ -65,8 +65,8 @@ describe('parseRegistryReference', () => {
 });
 
 describe('parseImageReference', () => {
-  it('parses registry references with the docker grammar by default', () => {
-    expect(parseImageReference('127.0.0.1:5000/app:1').kind).toBe('registry');
+  it('parses registry references with the docker grammar when given the parser', () => {
+    expect(parseImageReference('127.0.0.1:5000/app:1', { parseRegistry: parseRegistryReference }).kind).toBe('registry');
     expect(parseImageReference('oci-layout:/tmp/x:1').kind).toBe('oci-layout');
   });
 });

@@ -36,6 +36,8 @@ const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED']);
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const MAX_RETRY_AFTER_MS = 10_000;
+/** OpenSSL verification failures: the peer spoke TLS but we could not trust it. */
+const TLS_TRUST_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME|LEAF_SIGNATURE/;
 
 /** A URL fit for messages: no user info, no query (signed URLs carry secrets there). */
 export function redactUrl(url: URL): string {
@@ -62,6 +64,9 @@ function errorCode(error: unknown): string {
 export function networkError(method: string, url: URL, error: unknown): SignetError {
   if (error instanceof SignetError) return error;
   const code = errorCode(error);
+  if (TLS_TRUST_CODES.test(code)) {
+    return new InconclusiveError('registry-tls', `the TLS certificate of ${url.host} is not trusted (${code}) on ${method} ${redactUrl(url)}; pass --ca-file with the registry's CA certificate (or set SSL_CERT_FILE)`, { cause: error });
+  }
   const timeout = /TIMEOUT/.test(code);
   return new InconclusiveError(
     timeout ? 'registry-timeout' : 'registry-unreachable',

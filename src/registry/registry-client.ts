@@ -70,8 +70,12 @@ export class RegistryClient {
       await this.transport.exchange({ method: 'GET', url: new URL('/v2/', https) }, async () => undefined);
       return https;
     } catch (error) {
-      if (error instanceof InconclusiveError && error.code === 'registry-unreachable' && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(error.message)) throw error;
-      return new URL(`http://${host}/`);
+      // Fall back to plain HTTP only when the host does not speak TLS at all;
+      // a certificate problem is reported, never downgraded.
+      if (error instanceof InconclusiveError && error.code === 'registry-unreachable' && /\((EPROTO|ECONNRESET|UND_ERR_SOCKET|HPE_[A-Z_]+|ERR_SSL_[A-Z_]+)\)/.test(error.message)) {
+        return new URL(`http://${host}/`);
+      }
+      throw error;
     }
   }
 

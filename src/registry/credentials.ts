@@ -126,6 +126,8 @@ export async function runCredentialHelper(name: string, serverUrl: string, env?:
       // Never include the helper's output: it may hold a secret.
       return reject(new UsageError('credential-helper-failed', `credential helper ${program} failed for ${serverUrl}`, { cause: error }));
     });
+    // A helper that exits (or is missing) before reading stdin must not crash us with EPIPE.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(serverUrl);
   });
   if (output === undefined) return undefined;

@@ -261,3 +261,48 @@ describe('bad challenges', () => {
     expect(error).toMatchObject({ kind: 'usage', code: 'registry-auth' });
   });
 });
+
+describe('bearer tokens from an identity token', () => {
+  it('exchanges the refresh token by POST at the realm and uses the access token', async () => {
+    const forms: URLSearchParams[] = [];
+    const issuer = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        forms.push(new URLSearchParams(body));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'TEST-ONLY-access', expires_in: 300 }));
+      });
+    });
+    const fake = await serve((req, res) => {
+      if (req.headers.authorization !== 'Bearer TEST-ONLY-access') {
+        return void res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${issuer.host}/token",service="fake"` }).end();
+      }
+      if (ping(req, res)) return;
+      sendManifest(res);
+    });
+    const c = client({ credentials: { get: async () => ({ kind: 'identity-token', token: 'TEST-ONLY-refresh' }) } });
+    expect((await c.getManifest({ registry: fake.host, repository: 'app', tag: 'v1' })).digest).toBe(DIGEST);
+    expect(issuer.requests[0]!.method).toBe('POST');
+    expect(Object.fromEntries(forms[0]!)).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'TEST-ONLY-refresh', service: 'fake', scope: 'repository:app:pull' });
+  });
+});
+
+describe('the concurrency limit', () => {
+  it('keeps at most N requests in flight during bulk work', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const fake = await serve((req, res) => {
+      if (ping(req, res)) return;
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        sendManifest(res);
+      }, 20);
+    });
+    const c = client({ concurrency: 3 });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => c.getManifest({ registry: fake.host, repository: 'app', tag: `t${i}` })));
+    expect(peak).toBeLessThanOrEqual(3);
+    expect(peak).toBeGreaterThan(1);
+  });
+});

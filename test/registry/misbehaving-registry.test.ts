@@ -306,3 +306,21 @@ describe('the concurrency limit', () => {
     expect(peak).toBeGreaterThan(1);
   });
 });
+
+describe('plain HTTP beyond loopback', () => {
+  it('refuses a redirect to plain HTTP on a host not named insecure', async () => {
+    const fake = await serve((req, res) => {
+      if (ping(req, res)) return;
+      res.writeHead(302, { location: 'http://storage.invalid/blob' }).end();
+    });
+    const error = await caught(client().fetchBlob({ registry: fake.host, repository: 'app' }, { digest: DIGEST, size: 1 }, () => undefined));
+    expect(error.code).toBe('insecure-redirect');
+  });
+
+  it('refuses a token realm on plain HTTP off loopback, naming --insecure-registry', async () => {
+    const fake = await serve((req, res) => res.writeHead(401, { 'www-authenticate': 'Bearer realm="http://auth.invalid/token",service="x"' }).end());
+    const error = await caught(client().getManifest({ registry: fake.host, repository: 'app', tag: 'v1' }));
+    expect(error).toMatchObject({ kind: 'usage', code: 'registry-auth' });
+    expect(error.message).toContain('--insecure-registry auth.invalid');
+  });
+});

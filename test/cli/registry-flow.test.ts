@@ -231,3 +231,35 @@ describe('signet on a registry with token auth', () => {
     await checkLayout(join(s.dir, 'out'), 'v1');
   });
 });
+
+describe('the README registry examples', () => {
+  let reg: RegistryServer;
+
+  beforeAll(async () => {
+    reg = await startRegistry();
+    const client = new RegistryClient();
+    await pushImage(client, { registry: reg.host, repository: 'team/app' }, '1.2.3', buildImage('readme', ['amd64', 'arm64']));
+    await client.close();
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
+
+  it('run as written (with the registry on its test port)', async () => {
+    const readme = await fs.readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Images in a registry'));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    const commands = block
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter((line) => line.startsWith('signet '))
+      .map((line) => line.slice('signet '.length).replaceAll('127.0.0.1:5000', reg.host).split(/\s+/));
+    expect(commands.map((c) => c[0])).toEqual(['sign', 'sign', 'verify', 'pull']);
+    await initTrust();
+    for (const args of commands) {
+      const result = await s.cli(args);
+      expect(result.code, `signet ${args.join(' ')}\n${result.stderr}`).toBe(0);
+    }
+    await checkLayout(join(s.dir, 'app-layout'), '1.2.3');
+  });
+});

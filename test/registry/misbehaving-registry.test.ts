@@ -224,6 +224,18 @@ describe('redirects', () => {
     expect(storage.requests[0]!.headers.authorization).toBeUndefined();
   });
 
+  it('stops following a redirect loop', async () => {
+    let hops = 0;
+    const fake = await serve((req, res) => {
+      if (ping(req, res)) return;
+      hops++;
+      res.writeHead(302, { location: `/v2/app/blobs/${DIGEST}?hop=${hops}` }).end();
+    });
+    const error = await caught(client().fetchBlob({ registry: fake.host, repository: 'app' }, { digest: DIGEST, size: 1 }, () => undefined));
+    expect(error.code).toBe('too-many-redirects');
+    expect(hops).toBe(6);
+  });
+
   it('refuses a tags page that points at another origin', async () => {
     const other = await serve((req, res) => res.writeHead(200).end('{"tags":[]}'));
     const fake = await serve((req, res) => {

@@ -5,9 +5,10 @@ import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { examples, withOutputOptions, withPassphraseOptions, withTrustOptions } from '../options.js';
 import { EXIT } from '../../errors.js';
+import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { notarySourceOptions, withNotaryOptions, type NotaryCommandOptions } from '../notary-options.js';
 
-interface MigrateNotaryCommandOptions extends CommonOptions, NotaryCommandOptions {
+interface MigrateNotaryCommandOptions extends CommonOptions, NotaryCommandOptions, RegistryCommandOptions {
   server?: string;
   to?: string;
   trustRepo?: string;
@@ -32,7 +33,7 @@ export function registerMigrate(program: Command, cli: CliRuntime): void {
     .option('--role <name>', 'sign into this delegated role instead of targets')
     .option('--all-roles', 'also import tags signed only by delegations other than targets/releases (docker pull ignores those)')
     .option('--dry-run', 'print the plan; change nothing');
-  withPassphraseOptions(withNotaryOptions(withTrustOptions(withOutputOptions(command))));
+  withRegistryOptions(withPassphraseOptions(withNotaryOptions(withTrustOptions(withOutputOptions(command)))));
   command.addHelpText('after', '\nExit codes: 0 every trusted tag imported (or planned); 1 the collection did not verify, or some tags were refused (their image changed); 2 usage; 3 unreachable.');
   examples(command, [
     'signet migrate notary docker.io/acme/app --server https://notary.docker.io --root-key-id <id> --to ./trust --dry-run',
@@ -50,7 +51,10 @@ export function registerMigrate(program: Command, cli: CliRuntime): void {
     if (options.role) migrateOptions.role = options.role;
     if (options.allRoles) migrateOptions.allRoles = true;
     if (options.dryRun) migrateOptions.dryRun = true;
-    const report = await migrateNotary(gun, migrateOptions, cli.context(options));
+    const ctx = cli.context(options);
+    // Registry settings for --check-image with a registry reference.
+    if (options.checkImage) ctx.registry = await registryOptionsFrom(cli.io, options);
+    const report = await migrateNotary(gun, migrateOptions, ctx);
     const { plan } = report;
     for (const item of plan.items) if (item.status !== 'import') cli.io.err(`not imported: ${plan.name}:${item.tag}: ${item.detail ?? item.status}\n`);
     for (const ignored of plan.ignored) cli.io.err(`ignored: ${ignored.tag} in ${ignored.role}: ${ignored.reason}\n`);

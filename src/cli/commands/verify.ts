@@ -2,11 +2,12 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
 import { EXIT } from '../../errors.js';
 import { notarySourceOptions, withNotaryOptions, type NotaryCommandOptions } from '../notary-options.js';
 
-interface VerifyCommandOptions extends CommonOptions, NotaryCommandOptions {
+interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions, NotaryCommandOptions {
   notary?: string;
   gun?: string;
   trustRepo?: string;
@@ -19,7 +20,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     .command('verify')
     .description('check images against signed trust metadata; prints the verified name@sha256:… to deploy')
     .argument('<image-ref...>', 'oci-layout:<dir>[:<tag>] or a registry reference');
-  withNameOption(withTrustOptions(withOutputOptions(command)));
+  withRegistryOptions(withNameOption(withTrustOptions(withOutputOptions(command))));
   command
     .option('--notary <server-url>', 'verify against a Notary v1 / Docker Content Trust collection on this server instead of a signet trust repository')
     .option('--gun <gun>', 'with --notary or --trust-dir: the Notary collection (default: <registry>/<repository> of the image)');
@@ -28,6 +29,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
   examples(command, [
     'signet verify oci-layout:./build/app:1.2.3',
     'signet verify oci-layout:./build/app:1.2.3 --trust-repo ./trust --root ./root.json --json',
+    'signet verify registry.example.com/team/app:1.2.3',
     'signet verify registry.example.com/team/app:1.2.3 --notary https://notary.example.com --root-key-id <id>   # Notary v1 collection',
   ]);
   command.action(async (refs: string[], options: VerifyCommandOptions) => {
@@ -37,7 +39,9 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     if (options.trustRepo) verifyOptions.trustRepo = options.trustRepo;
     if (options.root) verifyOptions.root = options.root;
     if (options.name) verifyOptions.name = options.name;
-    const report = await verifyImages(refs, verifyOptions, cli.context(options));
+    const ctx = cli.context(options);
+    ctx.registry = await registryOptionsFrom(cli.io, options);
+    const report = await verifyImages(refs, verifyOptions, ctx);
     let code: number = EXIT.ok;
     for (const outcome of report.outcomes) {
       if (outcome.ok) continue;
@@ -61,7 +65,9 @@ async function verifyWithNotary(refs: string[], options: VerifyCommandOptions, c
   const notaryOptions: Parameters<typeof verifyNotaryImages>[1] = notarySourceOptions(options, options.notary, cli.io);
   if (options.gun) notaryOptions.gun = options.gun;
   if (options.name) notaryOptions.name = options.name;
-  const outcomes = await verifyNotaryImages(refs, notaryOptions, cli.context(options));
+  const ctx = cli.context(options);
+  ctx.registry = await registryOptionsFrom(cli.io, options);
+  const outcomes = await verifyNotaryImages(refs, notaryOptions, ctx);
   let code: number = EXIT.ok;
   for (const outcome of outcomes) {
     if (outcome.ok) continue;

@@ -2,8 +2,10 @@
 // token spec, https://distribution.github.io/distribution/spec/auth/token/):
 // a 401 carries `WWW-Authenticate: Bearer realm=…,service=…,scope=…`; the
 // client asks the realm for a token and retries with `Authorization: Bearer`.
+// Written before the registry client landed; it now shares its challenge parser.
 
 import { InconclusiveError, VerificationError } from '../errors.js';
+import { parseChallenges } from '../registry/auth-challenge.js';
 
 export interface BearerChallenge {
   realm: string;
@@ -11,24 +13,18 @@ export interface BearerChallenge {
   scope?: string;
 }
 
-/** Parse a `WWW-Authenticate` header; undefined unless it is a Bearer challenge with a realm. */
+/**
+ * The Bearer challenge of a `WWW-Authenticate` header (parsed by the registry
+ * client's RFC 9110 parser); undefined unless there is one with a realm.
+ */
 export function parseBearerChallenge(header: string | undefined): BearerChallenge | undefined {
   if (!header) return undefined;
-  const match = /^\s*Bearer\s+(.*)$/i.exec(header);
-  if (!match) return undefined;
-  const params = new Map<string, string>();
-  const pattern = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*(?:,|$)/g;
-  let part: RegExpExecArray | null;
-  let guard = 0;
-  while ((part = pattern.exec(match[1] ?? '')) !== null && guard++ < 32) {
-    if (part[0] === '') break;
-    params.set((part[1] ?? '').toLowerCase(), (part[2] ?? part[3] ?? '').replace(/\\(.)/g, '$1'));
-  }
-  const realm = params.get('realm');
-  if (!realm) return undefined;
+  const bearer = parseChallenges(header).find((c) => c.scheme === 'bearer');
+  const realm = bearer?.params.get('realm');
+  if (!bearer || !realm) return undefined;
   const challenge: BearerChallenge = { realm };
-  const service = params.get('service');
-  const scope = params.get('scope');
+  const service = bearer.params.get('service');
+  const scope = bearer.params.get('scope');
   if (service) challenge.service = service;
   if (scope) challenge.scope = scope;
   return challenge;

@@ -15,6 +15,8 @@ export interface NotaryServerOptions {
   ca?: string | Buffer;
   /** Credentials for the token realm, when the server asks for them. */
   credentials?: BasicCredentials;
+  /** Looked up only when a token is needed and `credentials` is absent (docker config, credential helpers). */
+  credentialLookup?: () => Promise<BasicCredentials | undefined>;
   /** Per-request timeout in milliseconds. */
   timeoutMs?: number;
 }
@@ -73,7 +75,8 @@ export class NotaryServerFetcher implements NotaryFetcher {
       throw new UsageError('notary-unauthorized', `GET ${url.href} asks for authentication without a Bearer challenge; signet supports token auth only`);
     }
     const realm = tokenUrl(challenge, `repository:${this.options.gun}:pull`);
-    const authorization = this.options.credentials ? basicAuthorization(this.options.credentials) : undefined;
+    const credentials = this.options.credentials ?? (await this.options.credentialLookup?.());
+    const authorization = credentials ? basicAuthorization(credentials) : undefined;
     // Credentials go to the realm only, never to a redirect target (send() does not follow redirects).
     const response = await this.send(realm, LIMITS.notaryTokenBytes, undefined, authorization);
     if (response.status !== 200) {

@@ -12,6 +12,7 @@ import { TrustDirectoryFetcher, type NotaryFetcher } from '../notary/notary-fetc
 import { choosePin, describePin } from '../notary/notary-pin.js';
 import { notaryStatePath, readNotaryState, writeNotaryState } from '../notary/notary-trusted-state.js';
 import type { SignetContext } from './context.js';
+import type { RegistryClientOptions } from '../registry/registry-options.js';
 
 export interface NotarySourceOptions {
   /** notary-server base URL, e.g. `https://notary.docker.io`. */
@@ -58,6 +59,14 @@ export async function openNotaryCollection(gun: string, options: NotarySourceOpt
     const serverOptions: ConstructorParameters<typeof NotaryServerFetcher>[0] = { server: options.server as string, gun };
     if (options.tlsCa) serverOptions.ca = await readTrustInput(options.tlsCa, ctx);
     if (options.credentials) serverOptions.credentials = options.credentials;
+    // As docker does for Content Trust: the registry's credentials (flags, docker config) answer the token realm.
+    const source = (ctx.registry as RegistryClientOptions | undefined)?.credentials;
+    if (source) {
+      serverOptions.credentialLookup = async () => {
+        const credential = await source.get(registryHostOf(gun));
+        return credential?.kind === 'basic' ? { username: credential.username, password: credential.password } : undefined;
+      };
+    }
     fetcher = new NotaryServerFetcher(serverOptions);
   }
   try {
@@ -73,6 +82,11 @@ export async function openNotaryCollection(gun: string, options: NotarySourceOpt
   } finally {
     await fetcher.close?.();
   }
+}
+
+/** The registry host a GUN names (`docker.io/library/app` → `docker.io`). */
+export function registryHostOf(gun: string): string {
+  return gun.split('/')[0] ?? gun;
 }
 
 async function readTrustInput(path: string, ctx: SignetContext): Promise<string> {

@@ -2,7 +2,7 @@
 // real notary-server with token auth, a loopback token service, and signet's
 // reader following the Bearer challenge.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { dockerTags } from '../../src/notary/docker-tags.js';
 import { buildCollection, fakeTag, type BuiltCollection } from '../support/notary-collection.js';
 import { notaryCli, selfSignedCertificate, startNotaryServer, type NotaryCli, type NotaryServer } from '../support/notary-server.js';
 import { startTokenServer, type TokenServer } from '../support/token-server.js';
+import { makeSignetEnv } from '../support/signet-env.js';
 
 const GUN = '127.0.0.1:5000/secure/app';
 const USER = { username: 'alice', password: 'TEST-ONLY-password' };
@@ -69,6 +70,28 @@ describe('reading a collection from a notary-server with token auth', () => {
     const mine = tokens.requests.slice(before);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toEqual({ scope: `repository:${GUN}:pull`, service: 'notary-server', authorized: true });
+  });
+
+  describe('from the CLI', () => {
+    it('answers the realm with --username/--password-stdin, or with the registry login in the docker config', async () => {
+      const s = await makeSignetEnv();
+      try {
+        const args = ['migrate', 'notary', GUN, '--server', server.url, '--tls-ca', server.caFile, '--root-key-id', built.rootKeyId, '--dry-run'];
+        const flags = await s.cli([...args, '--username', USER.username, '--password-stdin'], { stdin: `${USER.password}\n` });
+        expect(flags.code, flags.stderr).toBe(0);
+        expect(flags.stdout).toMatch(/^would import\tsecure\/app:1\.0\t/m);
+        const dockerDir = join(s.dir, 'docker');
+        await mkdir(dockerDir);
+        await writeFile(join(dockerDir, 'config.json'), JSON.stringify({ auths: { '127.0.0.1:5000': { auth: Buffer.from(`${USER.username}:${USER.password}`).toString('base64') } } }));
+        const config = await s.cli(args, { env: { DOCKER_CONFIG: dockerDir } });
+        expect(config.code, config.stderr).toBe(0);
+        const anonymous = await s.cli(args, { env: { DOCKER_CONFIG: join(s.dir, 'no-docker-config') } });
+        expect(anonymous.code).toBe(2);
+        expect(anonymous.stderr).toContain('check the credentials');
+      } finally {
+        await s.cleanup();
+      }
+    }, 60_000);
   });
 
   describe('without credentials', () => {

@@ -52,8 +52,8 @@ export function registerMigrate(program: Command, cli: CliRuntime): void {
     if (options.allRoles) migrateOptions.allRoles = true;
     if (options.dryRun) migrateOptions.dryRun = true;
     const ctx = cli.context(options);
-    // Registry settings for --check-image with a registry reference.
-    if (options.checkImage) ctx.registry = await registryOptionsFrom(cli.io, options);
+    // Registry settings: --check-image with a registry reference, and credentials for the Notary token realm.
+    ctx.registry = await registryOptionsFrom(cli.io, options);
     const report = await migrateNotary(gun, migrateOptions, ctx);
     const { plan } = report;
     for (const item of plan.items) if (item.status !== 'import') cli.io.err(`not imported: ${plan.name}:${item.tag}: ${item.detail ?? item.status}\n`);

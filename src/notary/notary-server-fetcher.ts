@@ -2,6 +2,7 @@
 // `GET /v2/<gun>/_trust/tuf/<role>.json`, by version `<n>.<role>.json` and by
 // checksum `<role>.<sha256>.json`, with bounded bodies and token auth.
 
+import { rootCertificates } from 'node:tls';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { basicAuthorization, parseBearerChallenge, tokenFromResponse, tokenUrl, type BasicCredentials } from './bearer-auth.js';
@@ -11,8 +12,8 @@ export interface NotaryServerOptions {
   /** `https://notary.example.com` (http only for loopback). */
   server: string;
   gun: string;
-  /** Extra CA certificates (PEM) to trust for the server's TLS certificate. */
-  ca?: string | Buffer;
+  /** Extra CA certificates (PEM) to trust for the server's TLS certificate, besides the system roots. */
+  ca?: string | Buffer | ReadonlyArray<string>;
   /** Credentials for the token realm, when the server asks for them. */
   credentials?: BasicCredentials;
   /** Looked up only when a token is needed and `credentials` is absent (docker config, credential helpers). */
@@ -94,7 +95,8 @@ export class NotaryServerFetcher implements NotaryFetcher {
     try {
       response = await undici.request(url, { method: 'GET', headers, dispatcher });
     } catch (cause) {
-      throw new InconclusiveError('notary-unreachable', `GET ${url.origin}${url.pathname} failed: ${(cause as Error).message}`, { cause });
+      const hint = isCertificateError(cause) ? `; if ${url.host} uses a private CA, trust it with --tls-ca <pem>` : '';
+      throw new InconclusiveError('notary-unreachable', `GET ${url.origin}${url.pathname} failed: ${(cause as Error).message}${hint}`, { cause });
     }
     const status = response.statusCode;
     // Endless data: more than a role's cap is refused as an attack (exit 1), never truncated.
@@ -140,7 +142,8 @@ export class NotaryServerFetcher implements NotaryFetcher {
       const module = (await import('undici')) as Undici & { default?: Undici };
       const undici = typeof module.Agent === 'function' ? module : (module.default as Undici);
       const timeout = this.options.timeoutMs ?? 30_000;
-      const connect = this.options.ca === undefined ? {} : { ca: this.options.ca };
+      // Extra CAs are added to the system roots, never in place of them.
+      const connect = this.options.ca === undefined ? {} : { ca: [...rootCertificates, ...[this.options.ca].flat().map(String)] };
       const dispatcher = new undici.Agent({ connect, headersTimeout: timeout, bodyTimeout: timeout });
       this.client = { undici, dispatcher };
     }
@@ -152,6 +155,14 @@ export class NotaryServerFetcher implements NotaryFetcher {
     await this.client?.dispatcher.close();
     this.client = undefined;
   }
+}
+
+/** TLS verification failures (node's error codes), possibly wrapped by undici. */
+function isCertificateError(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(e.code)) return true;
+  }
+  return false;
 }
 
 function errorCodesOf(body: Buffer): string | undefined {

@@ -57,7 +57,10 @@ export async function openNotaryCollection(gun: string, options: NotarySourceOpt
   } else {
     const { NotaryServerFetcher } = await import('../notary/notary-server-fetcher.js');
     const serverOptions: ConstructorParameters<typeof NotaryServerFetcher>[0] = { server: options.server as string, gun };
-    if (options.tlsCa) serverOptions.ca = await readTrustInput(options.tlsCa, ctx);
+    // --tls-ca for the Notary server, plus the registry CAs (--ca-file, SSL_CERT_FILE).
+    const registryCas = (ctx.registry as RegistryClientOptions | undefined)?.caCertificates ?? [];
+    const cas = [...(options.tlsCa ? [await readTrustInput(options.tlsCa, ctx)] : []), ...registryCas];
+    if (cas.length > 0) serverOptions.ca = cas;
     if (options.credentials) serverOptions.credentials = options.credentials;
     // As docker does for Content Trust: the registry's credentials (flags, docker config) answer the token realm.
     const source = (ctx.registry as RegistryClientOptions | undefined)?.credentials;

@@ -109,6 +109,15 @@ describe('signet migrate notary and signet verify --notary', () => {
     });
   });
 
+  it('trusts the Notary server through --ca-file too (the registry CA option), and refuses it without', async () => {
+    const base = ['verify', '--notary', server.url, '--root-key-id', built.rootKeyId, '--gun', GUN, '--name', 'team/app', s.ref('1.0')];
+    const withCa = await s.cli([...base, '--ca-file', server.caFile]);
+    expect(withCa.code, withCa.stderr).toBe(0);
+    const without = await s.cli(base);
+    expect(without.code).toBe(3);
+    expect(without.stderr).toContain('--tls-ca');
+  });
+
   describe('when the root is not pinned', () => {
     it('refuses with exit 2 and says how to pin', async () => {
       const migrate = await s.cli(['migrate', 'notary', GUN, '--server', server.url, '--tls-ca', server.caFile, '--dry-run']);

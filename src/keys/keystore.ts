@@ -15,6 +15,8 @@ import { ed25519Signer, type Signer, type SignerProvider } from './signer.js';
 import { readFileBounded, writeFileAtomic } from '../store/atomic-file.js';
 import { UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
+import { parseImport } from './key-import.js';
+import { PUBLIC_KEY_FORMAT, type PublicKeyExport } from './public-key-file.js';
 
 export const KEY_FORMAT = 'signet-key/v1';
 
@@ -41,7 +43,7 @@ export interface KeyInfo {
   path: string;
 }
 
-interface KeyFile {
+export interface KeyFile {
   format: string;
   keyid: string;
   public: KeyJSON;
@@ -60,6 +62,14 @@ export class WrongPassphraseError extends UsageError {
   }
 }
 
+/** A key file whose public fields do not agree with each other: edited by hand or by an attacker. */
+export class KeyFileTamperedError extends UsageError {
+  override name = 'KeyFileTamperedError';
+  constructor(path: string, why: string) {
+    super('key-file-tampered', `${path} was modified: ${why}; restore it from your backup`);
+  }
+}
+
 export class Keystore {
   readonly dir: string;
 
@@ -73,33 +83,114 @@ export class Keystore {
     return this.store(seed, publicKey, role, repository, passphrases, now);
   }
 
-  /** Encrypt and save a seed (generation, PKCS#8 import, passphrase change). */
+  /**
+   * Encrypt and save a seed (generation, PKCS#8 import, passphrase change).
+   * The file is replaced atomically: a reader sees the old or the new file.
+   */
   async store(seed: Uint8Array, publicKey: Uint8Array, role: string, repository: string, passphrases: PassphraseProvider, now: Date): Promise<KeyInfo> {
+    checkLabel('role', role);
+    checkLabel('repository', repository);
     const keyJSON = ed25519KeyJSON(publicKey);
     const keyId = keyIdOf(keyJSON);
     const passphrase = await passphrases({ keyId, role, repository, purpose: 'new' });
     if (passphrase.length === 0) throw new UsageError('empty-passphrase', `refusing an empty passphrase for the ${role} key`);
     const file = await encryptKey(seed, keyJSON, keyId, role, repository, passphrase, now);
+    return this.writeKeyFile(file);
+  }
+
+  /** Write a key file (already encrypted) as SIGNET_HOME/keys/<keyid>.key, 0600. */
+  async writeKeyFile(file: KeyFile): Promise<KeyInfo> {
     await this.ensureDir();
-    const path = this.pathOf(keyId);
-    await writeFileAtomic(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
+    const path = this.pathOf(file.keyid);
+    await writeFileAtomic(path, serializeKeyFile(file), { mode: 0o600 });
     await fs.chmod(path, 0o600);
     return infoOf(file, path);
   }
 
+  /**
+   * Import a private key: a signet key file (checked by unlocking it with its
+   * passphrase, then copied unchanged) or an unencrypted PKCS#8 PEM ed25519
+   * key (encrypted under a new passphrase, labelled with `labels`).
+   * Refuses a key id the keystore already holds.
+   */
+  async import(bytes: Uint8Array, labels: { role?: string; repository?: string }, passphrases: PassphraseProvider, now: Date): Promise<KeyInfo> {
+    const parsed = parseImport(bytes);
+    if (parsed.kind === 'signet') {
+      const file = parseKeyFile(bytes, 'the imported key file');
+      checkKeyFileIntegrity(file, 'the imported key file');
+      if (await this.has(file.keyid)) throw keyExists(file.keyid);
+      // Unlocking proves the passphrase and the integrity of every field (GCM tag over the header).
+      const passphrase = await passphrases({ keyId: file.keyid, role: file.role, repository: file.repository, purpose: 'unlock' });
+      const seed = await decryptKey(file, passphrase);
+      if (keyIdOf(ed25519KeyJSON(await publicKeyOf(seed))) !== file.keyid) throw new WrongPassphraseError(file.keyid);
+      return this.writeKeyFile(file);
+    }
+    const publicKey = await publicKeyOf(parsed.seed);
+    const keyId = keyIdOf(ed25519KeyJSON(publicKey));
+    if (await this.has(keyId)) throw keyExists(keyId);
+    if (!labels.role) throw new UsageError('missing-role', 'a PKCS#8 key carries no role: pass the role it will sign for (--role root|targets|snapshot|timestamp|<delegation>)');
+    return this.store(parsed.seed, publicKey, labels.role, labels.repository ?? '', passphrases, now);
+  }
+
+  /**
+   * Re-encrypt a key under a new passphrase. The old passphrase is checked
+   * first; when it is wrong (or the file was modified) nothing is written.
+   * Labels and the creation time are kept.
+   */
+  async passwd(keyId: string, passphrases: PassphraseProvider): Promise<KeyInfo> {
+    const { seed, info } = await this.unlock(keyId, passphrases);
+    const publicKey = await publicKeyOf(seed);
+    return this.store(seed, publicKey, info.role, info.repository, passphrases, new Date(info.created));
+  }
+
+  /** Delete a key file. Refuses a symlink; returns what was removed. */
+  async remove(keyId: string): Promise<KeyInfo> {
+    const path = this.pathOf(keyId);
+    const info = infoOf(await this.readKeyFile(path), path);
+    await fs.unlink(path);
+    return info;
+  }
+
+  /** The public half of a key, with its id and labels, for `root create` and delegations. */
+  async exportPublic(keyId: string): Promise<PublicKeyExport> {
+    const info = await this.info(keyId);
+    return { format: PUBLIC_KEY_FORMAT, keyid: info.keyId, role: info.role, repository: info.repository, key: info.publicKey };
+  }
+
+  /** The key file exactly as stored: the private key stays encrypted under its passphrase. */
+  async exportEncrypted(keyId: string): Promise<Buffer> {
+    const path = this.pathOf(keyId);
+    const file = await this.readKeyFile(path);
+    return Buffer.from(serializeKeyFile(file), 'utf8');
+  }
+
+  /**
+   * The full key id for what a person typed: a full id, or a unique prefix of
+   * at least 8 hex digits of a key this keystore holds.
+   */
+  async resolveKeyId(text: string): Promise<string> {
+    const wanted = text.trim().toLowerCase().replace(/\s+/g, '');
+    if (/^[0-9a-f]{64}$/.test(wanted)) return wanted;
+    if (!/^[0-9a-f]{8,63}$/.test(wanted)) {
+      throw new UsageError('bad-key-id', `${JSON.stringify(text)} is not a key id: give at least 8 hex digits (see \`signet key list\`)`);
+    }
+    const matches = (await this.listIds()).filter((id) => id.startsWith(wanted));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0) throw new UsageError('no-such-key', `no key ${wanted} in ${this.dir}; \`signet key list\` shows the keys you have`);
+    throw new UsageError('ambiguous-key-id', `${wanted} matches ${matches.length} keys (${matches.map(shortKeyId).join(', ')}); give more digits`);
+  }
+
   async list(): Promise<KeyInfo[]> {
-    let names: string[];
-    try {
-      names = await fs.readdir(this.dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
     const out: KeyInfo[] = [];
-    for (const name of names.filter((n) => /^[0-9a-f]{64}\.key$/.test(n)).sort()) {
-      out.push(infoOf(await this.readKeyFile(join(this.dir, name)), join(this.dir, name)));
-    }
+    for (const keyId of await this.listIds()) out.push(await this.info(keyId));
     return out;
+  }
+
+  /** Key ids of the key files in the folder (the folder is checked, the files are not read). */
+  async listIds(): Promise<string[]> {
+    if (!(await this.checkDir())) return [];
+    const names = await fs.readdir(this.dir);
+    return names.filter((n) => /^[0-9a-f]{64}\.key$/.test(n)).map((n) => n.slice(0, 64)).sort();
   }
 
   async has(keyId: string): Promise<boolean> {
@@ -118,9 +209,16 @@ export class Keystore {
 
   /** Decrypt one key. Throws WrongPassphraseError (exit 2) on a bad passphrase or a tampered file. */
   async unlock(keyId: string, passphrases: PassphraseProvider): Promise<{ signer: Signer; seed: Uint8Array; info: KeyInfo }> {
-    const path = this.pathOf(keyId);
+    return this.unlockFile(this.pathOf(keyId), passphrases);
+  }
+
+  /**
+   * Decrypt the key file at `path` (in this keystore or not; same checks:
+   * no symlink, 0600, intact). Used by `root sign --key FILE`.
+   */
+  async unlockFile(path: string, passphrases: PassphraseProvider): Promise<{ signer: Signer; seed: Uint8Array; info: KeyInfo }> {
     const file = await this.readKeyFile(path);
-    const passphrase = await passphrases({ keyId, role: file.role, repository: file.repository, purpose: 'unlock' });
+    const passphrase = await passphrases({ keyId: file.keyid, role: file.role, repository: file.repository, purpose: 'unlock' });
     const seed = await decryptKey(file, passphrase);
     const publicKey = await publicKeyOf(seed);
     if (keyIdOf(ed25519KeyJSON(publicKey)) !== file.keyid) throw new WrongPassphraseError(file.keyid);
@@ -151,15 +249,41 @@ export class Keystore {
     return join(this.dir, `${keyId}.key`);
   }
 
-  /** Read and check a key file: no symlink, 0600, well formed. */
+  /** Read and check a key file: folder 0700, no symlink, 0600, well formed, key id matching its key. */
   async readKeyFile(path: string): Promise<KeyFile> {
+    await this.checkDir();
     const bytes = await readFileBounded(path, LIMITS.configFileBytes, { refuseSymlink: true });
     if (bytes === undefined) throw new UsageError('no-such-key', `no key file at ${path}; \`signet key list\` shows the keys you have`);
     const stat = await fs.stat(path);
     if ((stat.mode & 0o077) !== 0) {
       throw new UsageError('key-permissions', `${path} is readable by others (mode ${(stat.mode & 0o777).toString(8)}); run \`chmod 600 ${path}\``);
     }
-    return parseKeyFile(bytes, path);
+    const file = parseKeyFile(bytes, path);
+    checkKeyFileIntegrity(file, path);
+    if (!path.endsWith(`${file.keyid}.key`) && path.startsWith(this.dir)) {
+      throw new KeyFileTamperedError(path, `it is named for another key than the ${shortKeyId(file.keyid)} it holds`);
+    }
+    return file;
+  }
+
+  /**
+   * The key folder must be a real directory, 0700 (no access for group or
+   * others). False when it does not exist yet.
+   */
+  async checkDir(): Promise<boolean> {
+    let stat;
+    try {
+      stat = await fs.lstat(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+    if (stat.isSymbolicLink()) throw new UsageError('symlink-refused', `${this.dir} is a symlink; signet refuses symlinked key folders`);
+    if (!stat.isDirectory()) throw new UsageError('not-a-directory', `${this.dir} is not a directory`);
+    if ((stat.mode & 0o077) !== 0) {
+      throw new UsageError('key-permissions', `${this.dir} is open to other users (mode ${(stat.mode & 0o777).toString(8)}); run \`chmod 700 ${this.dir}\``);
+    }
+    return true;
   }
 
   private async ensureDir(): Promise<void> {
@@ -182,14 +306,17 @@ export function parseKeyFile(bytes: Uint8Array, path: string): KeyFile {
     doc['format'] === KEY_FORMAT &&
     typeof doc['keyid'] === 'string' &&
     isRecord(doc['public']) &&
+    isRecord(doc['public']['keyval']) &&
     isRecord(doc['kdf']) &&
+    typeof doc['kdf']['salt'] === 'string' &&
     isRecord(doc['cipher']) &&
+    typeof doc['cipher']['nonce'] === 'string' &&
     typeof doc['ciphertext'] === 'string';
   if (!ok) throw new UsageError('bad-key-file', `${path} is not a signet key file (${KEY_FORMAT})`);
   return doc as unknown as KeyFile;
 }
 
-async function encryptKey(seed: Uint8Array, keyJSON: KeyJSON, keyId: string, role: string, repository: string, passphrase: string, now: Date): Promise<KeyFile> {
+export async function encryptKey(seed: Uint8Array, keyJSON: KeyJSON, keyId: string, role: string, repository: string, passphrase: string, now: Date): Promise<KeyFile> {
   const salt = randomBytes(16);
   const nonce = randomBytes(12);
   const kdf = { name: 'scrypt' as const, ...DEFAULT_SCRYPT, salt: salt.toString('base64') };
@@ -210,7 +337,7 @@ async function encryptKey(seed: Uint8Array, keyJSON: KeyJSON, keyId: string, rol
   return { ...header, ciphertext: ciphertext.toString('base64') };
 }
 
-async function decryptKey(file: KeyFile, passphrase: string): Promise<Uint8Array> {
+export async function decryptKey(file: KeyFile, passphrase: string): Promise<Uint8Array> {
   if (file.kdf.name !== 'scrypt' || file.cipher.name !== 'aes-256-gcm') {
     throw new UsageError('bad-key-file', `key ${shortKeyId(file.keyid)} uses an unsupported KDF or cipher`);
   }
@@ -246,4 +373,33 @@ function deriveKey(passphrase: string, kdf: KeyFile['kdf']): Promise<Buffer> {
 
 function infoOf(file: KeyFile, path: string): KeyInfo {
   return { keyId: file.keyid, role: file.role, repository: file.repository, created: file.created, publicKey: file.public, path };
+}
+
+export function serializeKeyFile(file: KeyFile): string {
+  return JSON.stringify(file, null, 2) + '\n';
+}
+
+/** Cheap checks before any passphrase is asked: the key id is the TUF id of the public key it names. */
+export function checkKeyFileIntegrity(file: KeyFile, where: string): void {
+  let computed: string;
+  try {
+    computed = keyIdOf(file.public);
+  } catch {
+    throw new KeyFileTamperedError(where, 'its public key is malformed');
+  }
+  if (computed !== file.keyid) throw new KeyFileTamperedError(where, `its key id ${shortKeyId(file.keyid)} is not the id of its public key (${shortKeyId(computed)})`);
+  if (typeof file.role !== 'string' || typeof file.repository !== 'string' || typeof file.created !== 'string') {
+    throw new KeyFileTamperedError(where, 'its labels are malformed');
+  }
+}
+
+function keyExists(keyId: string): UsageError {
+  return new UsageError('key-exists', `key ${shortKeyId(keyId)} is already in the keystore; nothing was imported`);
+}
+
+/** Labels end up in messages and file headers: printable, bounded. */
+function checkLabel(what: string, value: string): void {
+  if (value.length > 256 || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new UsageError('bad-label', `the key's ${what} label must be at most 256 printable characters`);
+  }
 }

@@ -7,6 +7,8 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
+import { registerKey } from './key/index.js';
+import { registerRoot } from './root/index.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -14,4 +16,6 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerVerify,
   registerList,
   registerDemo,
+  registerKey,
+  registerRoot,
 ];

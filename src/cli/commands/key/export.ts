@@ -16,7 +16,7 @@ export function registerKeyExport(key: Command, cli: CliRuntime): void {
   const command = key
     .command('export')
     .description('print or write a public key file; --private exports the encrypted key file for a backup')
-    .argument('<key-id>', 'key id, or a unique prefix of at least 8 hex digits')
+    .argument('<key-id>', 'key id, a unique prefix of at least 8 hex digits, or its public key file')
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .option('--format <format>', 'public key format: signet (id + labels + TUF key), tuf (bare TUF key object), pem (SPKI)', 'signet')
     .option('--private', 'export the private key file instead; it stays encrypted under its passphrase');
@@ -27,11 +27,12 @@ export function registerKeyExport(key: Command, cli: CliRuntime): void {
   ]);
   command.action(async (keyArg: string, options: ExportOptions) => {
     const { Keystore } = await import('../../../keys/keystore.js');
+    const { resolveKeystoreKeyId } = await import('../../../ceremony/ceremony-signer.js');
     const { writeFileAtomic } = await import('../../../store/atomic-file.js');
     const { parsePublicFormat, publicKeyText } = await import('./key-output.js');
     const ctx = cli.context(options);
     const keystore = new Keystore(ctx.home);
-    const keyId = await keystore.resolveKeyId(keyArg);
+    const keyId = await resolveKeystoreKeyId(keystore, keyArg, ctx.cwd);
     const text = options.private ? (await keystore.exportEncrypted(keyId)).toString('utf8') : publicKeyText(await keystore.exportPublic(keyId), parsePublicFormat(options.format));
     if (!options.out) {
       cli.io.out(text);

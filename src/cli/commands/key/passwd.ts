@@ -12,7 +12,7 @@ export function registerKeyPasswd(key: Command, cli: CliRuntime): void {
   const command = key
     .command('passwd')
     .description('change the passphrase of a key; a wrong current passphrase changes nothing')
-    .argument('<key-id>', 'key id, or a unique prefix of at least 8 hex digits')
+    .argument('<key-id>', 'key id, a unique prefix of at least 8 hex digits, or its public key file')
     .option('--new-passphrase-file <file>', 'read the new passphrase from this file');
   withPassphraseOptions(withOutputOptions(command));
   command.addHelpText('after', 'New passphrase: --new-passphrase-file, $SIGNET_NEW_PASSPHRASE_<ROLE>, $SIGNET_NEW_PASSPHRASE, line 2 of --passphrase-stdin, or a prompt asked twice.');
@@ -22,10 +22,11 @@ export function registerKeyPasswd(key: Command, cli: CliRuntime): void {
   ]);
   command.action(async (keyArg: string, options: PasswdOptions) => {
     const { Keystore } = await import('../../../keys/keystore.js');
+    const { resolveKeystoreKeyId } = await import('../../../ceremony/ceremony-signer.js');
     const { describeKey } = await import('./key-output.js');
     const ctx = cli.context({ ...options, separateNewPassphrase: true });
     const keystore = new Keystore(ctx.home);
-    const info = await keystore.passwd(await keystore.resolveKeyId(keyArg), ctx.passphrases);
+    const info = await keystore.passwd(await resolveKeystoreKeyId(keystore, keyArg, ctx.cwd), ctx.passphrases);
     cli.print(options, describeKey(info), () => [`Changed the passphrase of ${info.role} key ${info.keyId}`]);
   });
 }

@@ -16,7 +16,7 @@ export function registerRootSign(root: Command, cli: CliRuntime): void {
     .command('sign')
     .description('add your signature to a root file, keeping the others (run on the offline machine that holds your key)')
     .argument('<file>', 'the root file (signed in place unless --out)')
-    .requiredOption('--key <keyfile|keyid>', 'your root key: a key id (or prefix) in the keystore, or a signet key file')
+    .requiredOption('--key <keyfile|keyid>', 'your root key: key id (or 8+ digit prefix), your public key file, or a signet private key file')
     .option('--previous <file>', 'for a rotation: the root being replaced, whose keys sign too')
     .option('-o, --out <file>', 'write the signed root here instead of in place');
   withPassphraseOptions(withOutputOptions(command));

@@ -19,7 +19,7 @@ export function registerRootRotate(root: Command, cli: CliRuntime): void {
     .description('write root version N+1 with changed keys, thresholds or expiries; it is valid once a threshold of the old AND of the new root keys sign it')
     .argument('<current>', 'the current (newest) root file')
     .option('--add-key <role=file...>', 'add a public key to a role')
-    .option('--remove-key <role=keyid...>', 'remove a key (id or 8+ digit prefix) from a role')
+    .option('--remove-key <role=keyid...>', 'remove a key from a role: its id, an 8+ digit prefix, or its public key file')
     .option('--threshold <role=n...>', 'change a role\'s threshold')
     .option('--expires <role=duration...>', 'change how long a role stays valid when signed')
     .requiredOption('-o, --out <file>', 'where to write the unsigned next root');
@@ -43,7 +43,11 @@ export function registerRootRotate(root: Command, cli: CliRuntime): void {
       for (const file of files) changes.add!.push({ role, key: (await readPublicKeyFile(resolve(ctx.cwd, file))).key });
     }
     for (const [role, ids] of parseRoleAssignments(options.removeKey ?? [], '--remove-key')) {
-      for (const keyId of ids) changes.remove!.push({ role, keyId });
+      for (const id of ids) {
+        // A key id (or prefix), or the retired holder's public key file.
+        const keyId = /^[0-9a-f]{8,64}$/i.test(id) ? id : (await readPublicKeyFile(resolve(ctx.cwd, id))).keyId;
+        changes.remove!.push({ role, keyId });
+      }
     }
     if (options.expires) changes.expirySeconds = parseExpiries(options.expires);
     const next = rotateRoot(currentRoot, changes, ctx.now);

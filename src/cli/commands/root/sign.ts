@@ -36,6 +36,8 @@ export function registerRootSign(root: Command, cli: CliRuntime): void {
     const path = resolve(ctx.cwd, file);
     const rootDoc = await readRootFile(path);
     const previous = options.previous ? await readRootFile(resolve(ctx.cwd, options.previous)) : undefined;
+    // Show what is about to be signed before the passphrase is asked for.
+    cli.io.err(['About to sign:', ...reportLines(describeRoot(rootDoc, ctx.now, previous)).map((l) => `  ${l}`), ''].join('\n'));
     const { signer, info } = await loadCeremonySigner(new Keystore(ctx.home), options.key, ctx.cwd, ctx.passphrases);
     const result = await signRoot(rootDoc, signer, previous);
     const written = await writeRootFile(options.out ? resolve(ctx.cwd, options.out) : path, rootDoc);

@@ -41,7 +41,7 @@ export interface RootReport {
   self: ThresholdStatus;
   /** For a rotation: the previous root's threshold (TUF 5.3.4, first half). */
   previous?: ThresholdStatus & { version: number; versionFollows: boolean };
-  /** True when the root would be accepted (by itself, and after `previous` when given). */
+  /** True when the root would be accepted: unexpired, its threshold met, and after `previous` when given. */
   ok: boolean;
 }
 
@@ -71,14 +71,15 @@ export function describeRoot(root: Envelope<RootJSON>, now: Date, previous?: Env
     roles,
     signatures,
     self: status(own, `root v${root.signed.version}`),
-    ok: own.met,
+    ok: false,
   };
+  const expired = report.expired;
   if (previous && old) {
     // TUF 5.3.5: a rotation is exactly one version ahead.
     const versionFollows = root.signed.version === previous.signed.version + 1;
     report.previous = { ...status(old, `root v${previous.signed.version}`), version: previous.signed.version, versionFollows };
-    report.ok = own.met && old.met && versionFollows;
   }
+  report.ok = !expired && own.met && (report.previous ? report.previous.met && report.previous.versionFollows : true);
   return report;
 }
 

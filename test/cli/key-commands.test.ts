@@ -5,6 +5,7 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { makeSignetEnv, type SignetEnv } from '../support/signet-env.js';
+import { runCli } from '../../src/cli/run-cli.js';
 
 let s: SignetEnv;
 beforeEach(async () => {
@@ -107,6 +108,31 @@ describe('signet key passwd', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('wrong passphrase');
     expect(r.stderr + r.stdout).not.toContain('TEST-ONLY');
+    expect(await readFile(key.path)).toEqual(before);
+  });
+
+  it('on a terminal asks for the current passphrase, then the new one twice', async () => {
+    const key = await generate();
+    const answers = ['TEST-ONLY passphrase', 'TEST-ONLY typed', 'TEST-ONLY typed'];
+    const questions: string[] = [];
+    const promptSecret = async (question: string) => {
+      questions.push(question);
+      return answers.shift()!;
+    };
+    const r = await runCli(['key', 'passwd', key.keyId], { env: { SIGNET_HOME: s.home }, cwd: s.dir, stdinIsTTY: true, promptSecret });
+    expect(r.code, r.stderr).toBe(0);
+    expect(questions).toEqual([`Passphrase for the targets key ${key.keyId.slice(0, 12)}: `, `New passphrase for the targets key ${key.keyId.slice(0, 12)}: `, 'Repeat it: ']);
+    const unlock = await s.cli(['key', 'passwd', key.keyId], { env: { SIGNET_PASSPHRASE: 'TEST-ONLY typed', SIGNET_NEW_PASSPHRASE: 'TEST-ONLY x' } });
+    expect(unlock.code, unlock.stderr).toBe(0);
+  });
+
+  it('on a terminal refuses two different new passphrases and changes nothing', async () => {
+    const key = await generate();
+    const before = await readFile(key.path);
+    const answers = ['TEST-ONLY passphrase', 'TEST-ONLY one', 'TEST-ONLY two'];
+    const r = await runCli(['key', 'passwd', key.keyId], { env: { SIGNET_HOME: s.home }, cwd: s.dir, stdinIsTTY: true, promptSecret: async () => answers.shift()! });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the two passphrases differ');
     expect(await readFile(key.path)).toEqual(before);
   });
 

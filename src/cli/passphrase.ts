@@ -7,6 +7,7 @@ import type { PassphraseProvider, PassphraseRequest } from '../keys/keystore.js'
 import { shortKeyId } from '../keys/key-id.js';
 import { readFileBounded } from '../store/atomic-file.js';
 import { UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { CliIO } from './io.js';
 
 export interface PassphraseOptions {
@@ -68,7 +69,7 @@ export function cliPassphrases(io: CliIO, options: PassphraseOptions): Passphras
 async function newPassphrase(io: CliIO, options: PassphraseOptions, request: PassphraseRequest): Promise<string> {
   if (options.newPassphraseFile) {
     const path = resolve(io.cwd, options.newPassphraseFile);
-    const bytes = await readFileBounded(path, 64 * 1024, { refuseSymlink: true });
+    const bytes = await readFileBounded(path, LIMITS.passphraseFileBytes, { refuseSymlink: true });
     if (bytes === undefined) throw new UsageError('no-passphrase', `new passphrase file ${path} does not exist`);
     return stripNewline(bytes.toString('utf8'));
   }

@@ -7,6 +7,7 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
+import { registerPull } from './pull.js';
 import { registerKey } from './key/index.js';
 import { registerRoot } from './root/index.js';
 
@@ -15,6 +16,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerSign,
   registerVerify,
   registerList,
+  registerPull,
   registerDemo,
   registerKey,
   registerRoot,

@@ -75,14 +75,13 @@ async function initFromCeremonyRoot(store: MetadataStore, rootFile: string, opti
 
 /** Pin the root under SIGNET_HOME/roots and optionally add a policy entry. */
 async function pinAndRecord(location: string, root: Envelope<RootJSON>, keys: InitResult['keys'], options: InitOptions, ctx: SignetContext): Promise<InitResult> {
-  const store = { location };
   const rootBytes = serialize(root);
-  const rootPath = join(rootsDirOf(ctx), `${createHash('sha256').update(store.location).digest('hex').slice(0, 16)}.root.json`);
+  const rootPath = join(rootsDirOf(ctx), `${createHash('sha256').update(location).digest('hex').slice(0, 16)}.root.json`);
   await fs.mkdir(rootsDirOf(ctx), { recursive: true, mode: 0o700 });
   await writeFileAtomic(rootPath, rootBytes);
-  const result: InitResult = { location: store.location, keys, rootPath };
+  const result: InitResult = { location, keys, rootPath };
   if (options.scope) {
-    await addPolicyEntry(policyPathOf(ctx), { scope: options.scope, store: store.location, root: rootPath });
+    await addPolicyEntry(policyPathOf(ctx), { scope: options.scope, store: location, root: rootPath });
     result.scope = options.scope;
   }
   return result;

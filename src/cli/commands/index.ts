@@ -9,6 +9,8 @@ import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
 import { registerMigrate } from './migrate.js';
 import { registerPull } from './pull.js';
+import { registerKey } from './key/index.js';
+import { registerRoot } from './root/index.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -17,5 +19,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerList,
   registerPull,
   registerDemo,
+  registerKey,
+  registerRoot,
   registerMigrate,
 ];

@@ -24,4 +24,6 @@ export const LIMITS = {
   maxSignaturesTried: 1024,
   /** Manifests listed by one index that we follow. */
   maxIndexManifests: 256,
+  /** Revocation records kept per targets role (oldest dropped first). */
+  maxRevocationRecords: 4096,
 } as const;

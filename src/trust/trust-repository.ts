@@ -166,6 +166,20 @@ export class TrustRepository {
     return names;
   }
 
+  /**
+   * Start delegated role `name` afresh with no targets, continuing the version
+   * the snapshot lists so readers never see its version go back. Used when a
+   * delegation is re-created or its old content can no longer be trusted.
+   */
+  resetRole(name: string): Envelope<TargetsJSON> {
+    const listed = Object.hasOwn(this.snapshot.signed.meta, metadataFileName(name)) ? this.snapshot.signed.meta[metadataFileName(name)] : undefined;
+    const envelope = emptyTargets(this.targets.signed.expires);
+    envelope.signed.version = listed?.version ?? 0;
+    this.roles.set(name, envelope);
+    this.dirty.add(name);
+    return envelope;
+  }
+
   /** Mark a role as edited, so publish re-signs it (and the roles above it). */
   markDirty(role: string): void {
     this.dirty.add(role);

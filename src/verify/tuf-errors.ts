@@ -19,9 +19,11 @@ export function classifyTufError(error: unknown, fetcher: StoreFetcher, location
     const fix = role === 'timestamp' || role === 'snapshot' ? 'run `signet timestamp` to refresh it' : `re-sign ${role} (any \`signet sign\` into it refreshes it)`;
     return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${fix}`, { cause: error });
   }
-  if (fetcher.missing.length > 0 && /Unable to load|not found/.test(message)) {
+  // Every refresh probes for the next N.root.json and finds none: that miss is normal, not the cause.
+  const missing = fetcher.missing.filter((name) => !/^\d+\.root\.json$/.test(name)).at(-1);
+  if (missing !== undefined && message.includes(missing)) {
     // A consistent snapshot that points at a file not there yet: a publish in progress, or a broken store.
-    return new InconclusiveError('metadata-missing', `${location} is missing ${fetcher.missing.at(-1)}; a publish may be in progress, retry`, { cause: error });
+    return new InconclusiveError('metadata-missing', `${location} is missing ${missing}; a publish may be in progress, retry`, { cause: error });
   }
   if (kind === 'BadVersionError' || kind === 'EqualVersionError' || /version .* (is less than|is equal to|does not match)|Expected version/.test(message)) {
     return new VerificationError('rollback', `trust metadata from ${location} is older than what this machine already trusts (${message}); possible rollback attack`, { cause: error });

@@ -131,7 +131,8 @@ export class TrustRepository {
   async removeTargets(match: (name: string, file: TargetFileJSON) => boolean): Promise<string[]> {
     const removed: string[] = [];
     for (const roleName of await this.allTargetsRoles()) {
-      const doc = await this.role(roleName);
+      const doc = await this.roleIfVerifiable(roleName);
+      if (!doc) continue;
       for (const [name, file] of Object.entries(doc.signed.targets)) {
         if (!match(name, file)) continue;
         delete doc.signed.targets[name];
@@ -142,11 +143,12 @@ export class TrustRepository {
     return removed;
   }
 
-  /** Every target in every role, with the role that signs it. */
+  /** Every target in every role, with the role that signs it (roles in `unverifiable` are skipped). */
   async listTargets(): Promise<Array<TargetEntry & { role: string }>> {
     const out: Array<TargetEntry & { role: string }> = [];
     for (const roleName of await this.allTargetsRoles()) {
-      const doc = await this.role(roleName);
+      const doc = await this.roleIfVerifiable(roleName);
+      if (!doc) continue;
       for (const [name, file] of Object.entries(doc.signed.targets)) {
         const entry: TargetEntry & { role: string } = { name, length: file.length, sha256: file.hashes['sha256'] ?? '', role: roleName };
         if (file.custom) entry.custom = file.custom;
@@ -178,6 +180,24 @@ export class TrustRepository {
     this.roles.set(name, envelope);
     this.dirty.add(name);
     return envelope;
+  }
+
+  /**
+   * Delegated roles whose published metadata no longer meets their
+   * delegation's threshold (e.g. after one of their keys was revoked), with
+   * the reason. Verifiers refuse them; listings skip them.
+   */
+  readonly unverifiable = new Map<string, string>();
+
+  /** `role(name)`, or undefined (noted in `unverifiable`) for a delegated role below its threshold. */
+  async roleIfVerifiable(name: string): Promise<Envelope<TargetsJSON> | undefined> {
+    try {
+      return await this.role(name);
+    } catch (error) {
+      if (name === 'targets' || !(error instanceof VerificationError) || error.code !== 'below-threshold') throw error;
+      this.unverifiable.set(name, error.message);
+      return undefined;
+    }
   }
 
   /** Mark a role as edited, so publish re-signs it (and the roles above it). */

@@ -105,3 +105,39 @@ export async function addImage(repo: TrustRepository, name: string, tag: string,
   await repo.addTarget({ name: `${name}:${tag}`, length: 100, sha256: hex, custom }, role);
   await repo.addTarget({ name: `${name}@sha256:${hex}`, length: 100, sha256: hex, custom }, role);
 }
+
+export interface ForgeOptions {
+  /** A targets role to publish a new version of, signed by `signers`. */
+  role?: { name: string; signers: Signer[]; edit?: (targets: Record<string, { length: number; hashes: Record<string, string> }>) => void };
+  snapshotSigners: Signer[];
+  timestampSigners: Signer[];
+  /** Version for the forged timestamp (default: current + 1). */
+  timestampVersion?: number;
+}
+
+/**
+ * Publish metadata as an attacker holding some keys would: bypassing the
+ * writer's checks, straight into the store. Returns the bytes of the
+ * timestamp it replaced, so a test can restore it.
+ */
+export async function forge(fx: Fixture, options: ForgeOptions): Promise<Uint8Array> {
+  const repo = await fx.load();
+  const previous = (await fx.store.get('timestamp.json', 1 << 20))!;
+  if (options.role) {
+    const doc = structuredClone(await repo.role(options.role.name));
+    doc.signed.version += 1;
+    options.role.edit?.(doc.signed.targets);
+    await signEnvelope(doc, options.role.signers);
+    await fx.store.put(`${doc.signed.version}.${encodeURIComponent(options.role.name)}.json`, serialize(doc));
+    repo.snapshot.signed.meta[`${encodeURIComponent(options.role.name)}.json`] = { version: doc.signed.version };
+  }
+  repo.snapshot.signed.version += 1;
+  await signEnvelope(repo.snapshot, options.snapshotSigners);
+  const snapBytes = serialize(repo.snapshot);
+  await fx.store.put(`${repo.snapshot.signed.version}.snapshot.json`, snapBytes);
+  repo.timestamp.signed.version = options.timestampVersion ?? repo.timestamp.signed.version + 1;
+  repo.timestamp.signed.meta['snapshot.json'] = { version: repo.snapshot.signed.version, length: snapBytes.length, hashes: { sha256: createHash('sha256').update(snapBytes).digest('hex') } };
+  await signEnvelope(repo.timestamp, options.timestampSigners);
+  await fx.store.put('timestamp.json', serialize(repo.timestamp));
+  return previous;
+}

@@ -13,7 +13,7 @@ import { initializeRepository } from '../../src/trust/initialize.js';
 import { DirectoryStore } from '../../src/store/directory-store.js';
 import { TrustRepository, serialize, updateRepository } from '../../src/trust/trust-repository.js';
 import { withTrustSession, type TargetInfo } from '../../src/verify/trust-session.js';
-import type { Envelope, RootJSON } from '../../src/metadata/types.js';
+import type { Envelope, RootJSON, TargetsJSON } from '../../src/metadata/types.js';
 import type { RoleType } from '../../src/metadata/types.js';
 import { createHash } from 'node:crypto';
 
@@ -124,7 +124,10 @@ export async function forge(fx: Fixture, options: ForgeOptions): Promise<Uint8Ar
   const repo = await fx.load();
   const previous = (await fx.store.get('timestamp.json', 1 << 20))!;
   if (options.role) {
-    const doc = structuredClone(await repo.role(options.role.name));
+    // Read the role as published, without the writer's signature checks (the attacker does not care).
+    const file = `${encodeURIComponent(options.role.name)}.json`;
+    const listed = repo.snapshot.signed.meta[file]!;
+    const doc = JSON.parse(Buffer.from((await fx.store.get(`${listed.version}.${file}`, 1 << 24))!).toString('utf8')) as Envelope<TargetsJSON>;
     doc.signed.version += 1;
     options.role.edit?.(doc.signed.targets);
     await signEnvelope(doc, options.role.signers);

@@ -5,19 +5,19 @@
 import { SignetError, VerificationError, InconclusiveError } from '../errors.js';
 import type { StoreFetcher } from './store-fetcher.js';
 import { isRecord } from '../metadata/types.js';
+import { fixFor } from '../trust/refresh-command.js';
 
 export function classifyTufError(error: unknown, fetcher: StoreFetcher, location: string): SignetError {
   if (error instanceof SignetError) return error;
   const failure = fetcher.failures.at(-1);
   if (failure) return failure;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = reasonOf(error instanceof Error ? error.message : String(error));
   const kind = error instanceof Error ? error.constructor.name : 'Error';
 
   if (kind === 'ExpiredMetadataError' || /is expired/.test(message)) {
-    const role = /(\w[\w.%-]*)\.json is expired/.exec(message)?.[1] ?? 'metadata';
+    const role = decodeURIComponent(/([^\s:]+)\.json is expired/.exec(message)?.[1] ?? 'metadata');
     const expires = expiryOf(fetcher, role);
-    const fix = role === 'timestamp' || role === 'snapshot' ? 'run `signet timestamp` to refresh it' : `re-sign ${role} (any \`signet sign\` into it refreshes it)`;
-    return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${fix}`, { cause: error });
+    return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${fixFor(role)}`, { cause: error });
   }
   // Every refresh probes for the next N.root.json and finds none: that miss is normal, not the cause.
   const missing = fetcher.missing.filter((name) => !/^\d+\.root\.json$/.test(name)).at(-1);
@@ -41,6 +41,11 @@ export function classifyTufError(error: unknown, fetcher: StoreFetcher, location
     return new SignetError('usage', 'state-unwritable', `could not save trusted metadata: ${message}`, { cause: error });
   }
   return new VerificationError('invalid-metadata', `trust metadata from ${location} was refused: ${message}`, { cause: error });
+}
+
+/** tuf-js wraps snapshot and targets failures as "Unable to load … error <Name>: <reason>"; keep the reason. */
+function reasonOf(message: string): string {
+  return message.replace(/^Unable to load (?:targets|snapshot metadata) error (?:\w*Error: )?/, '');
 }
 
 /** The expiry date of the newest fetched copy of `role`, when we saw it. */

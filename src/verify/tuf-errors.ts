@@ -19,9 +19,9 @@ export function classifyTufError(error: unknown, fetcher: StoreFetcher, location
     const expires = expiryOf(fetcher, role);
     return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${fixFor(role)}`, { cause: error });
   }
-  // Every refresh probes for the next N.root.json and finds none: that miss is normal, not the cause.
-  const missing = fetcher.missing.filter((name) => !/^\d+\.root\.json$/.test(name)).at(-1);
-  if (missing !== undefined && message.includes(missing)) {
+  // The fetcher does not record the normal miss of the next N.root.json probe.
+  const missing = fetcher.missing.at(-1);
+  if (missing !== undefined) {
     // A consistent snapshot that points at a file not there yet: a publish in progress, or a broken store.
     return new InconclusiveError('metadata-missing', `${location} is missing ${missing}; a publish may be in progress, retry`, { cause: error });
   }

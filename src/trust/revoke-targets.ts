@@ -6,7 +6,8 @@ import type { TargetFileJSON } from '../metadata/types.js';
 import { formatExpiry } from '../metadata/expiry.js';
 import { isSha256Digest } from '../metadata/digest.js';
 import type { TrustRepository } from './trust-repository.js';
-import { childDigestsOf, digestTargetName, parseTargetName, tagTargetName } from './target-names.js';
+import { childDigestsOf, parseTargetName } from './target-names.js';
+import { digestTargetName, tagTargetName } from '../image/image-reference.js';
 import { recordRevocation } from './revocation-records.js';
 import { UsageError } from '../errors.js';
 

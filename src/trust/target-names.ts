@@ -1,6 +1,7 @@
-// Target names signet writes: `<name>:<tag>` for a tag and `<name>@sha256:<hex>`
-// for a digest (BRIEF.md "Model"); names never carry the registry host, so
-// they never contain ':' before the tag separator.
+// Reading target names back: `<name>:<tag>` and `<name>@sha256:<hex>` (written
+// by image-reference.ts; names never carry the registry host, so they never
+// contain ':' before the tag separator), and the platform manifests an index
+// target lists in its `custom`.
 
 import type { TargetFileJSON } from '../metadata/types.js';
 import { isRecord } from '../metadata/types.js';
@@ -10,14 +11,6 @@ export interface ParsedTargetName {
   tag?: string;
   /** `sha256:<hex>` */
   digest?: string;
-}
-
-export function tagTargetName(name: string, tag: string): string {
-  return `${name}:${tag}`;
-}
-
-export function digestTargetName(name: string, digest: string): string {
-  return `${name}@${digest}`;
 }
 
 /** Split a target name into image name and tag or digest; undefined for names signet did not write. */

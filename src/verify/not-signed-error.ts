@@ -20,5 +20,5 @@ export async function notSignedError(session: TrustSession, target: string, fail
       failure ? { cause: failure } : undefined,
     );
   }
-  return failure ?? new VerificationError('not-signed', `${target} is not signed in ${session.location}`);
+  return failure ?? new VerificationError('not-signed', `${target} is not signed in trust repository ${session.location}`);
 }

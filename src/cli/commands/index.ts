@@ -7,11 +7,21 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
+import { registerRevoke } from './revoke.js';
+import { registerDelegation } from './delegation.js';
+import { registerKeyRotation } from './key-rotate.js';
+import { registerTimestamp } from './timestamp.js';
+import { registerStatus } from './status.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
   registerSign,
   registerVerify,
   registerList,
+  registerRevoke,
+  registerDelegation,
+  registerKeyRotation,
+  registerTimestamp,
+  registerStatus,
   registerDemo,
 ];

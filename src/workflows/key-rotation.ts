@@ -8,7 +8,7 @@ import { readPublicKey } from '../keys/public-key-input.js';
 import { shortKeyId } from '../keys/key-id.js';
 import type { KeyJSON } from '../metadata/types.js';
 import { TOP_LEVEL_ROLES } from '../metadata/types.js';
-import { updateRepository, type TrustRepository } from '../trust/trust-repository.js';
+import { TrustRepository, updateRepository } from '../trust/trust-repository.js';
 import { rotateRoleKeys, type RotationResult } from '../trust/key-rotation.js';
 import { revokeKey, type KeyRevocationResult } from '../trust/key-revocation.js';
 import { findDelegation, listDelegations } from '../trust/delegations.js';
@@ -28,6 +28,8 @@ export interface RotateOptions extends RepositoryOptions {
 
 export async function rotateKeyWorkflow(role: string, options: RotateOptions, ctx: SignetContext): Promise<RotationResult & { trustRepository: string; generated: string[] }> {
   const trust = await resolveRepository(options, ctx);
+  // Refuse an unknown role before generating a key for it.
+  await currentKeyIds(await TrustRepository.load(trust.store, trust.pinnedRoot), role);
   const keystore = new Keystore(ctx.home);
   const add: KeyJSON[] = [];
   const generated: string[] = [];

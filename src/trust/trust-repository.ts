@@ -24,6 +24,7 @@ import { shortKeyId } from '../keys/key-id.js';
 import { loadLatestRoot } from './root-chain.js';
 import { expirySecondsFor } from './root-builder.js';
 import { binFor, isBinRole } from './succinct-bins.js';
+import { clearRevocation } from './revocation-records.js';
 import { UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 
@@ -124,6 +125,7 @@ export class TrustRepository {
     const file: TargetFileJSON = { length: entry.length, hashes: { sha256: entry.sha256 } };
     if (entry.custom) file.custom = entry.custom;
     doc.signed.targets[entry.name] = file;
+    clearRevocation(doc.signed, entry.name);
     this.dirty.add(roleName);
   }
 

@@ -25,6 +25,14 @@ export function classifyTufError(error: unknown, fetcher: StoreFetcher, location
     // A consistent snapshot that points at a file not there yet: a publish in progress, or a broken store.
     return new InconclusiveError('metadata-missing', `${location} is missing ${missing}; a publish may be in progress, retry`, { cause: error });
   }
+  if (error instanceof TypeError && /reading 'length'/.test(message)) {
+    // tuf-js 6 dereferences the snapshot entry of a delegated role without checking it exists.
+    return new VerificationError(
+      'unpublished-role',
+      `a delegated role covering this name is not published in ${location} yet; its key holders publish it with \`signet sign --role NAME\` (\`signet status\` names it)`,
+      { cause: error },
+    );
+  }
   if (kind === 'BadVersionError' || kind === 'EqualVersionError' || /version .* (is less than|is equal to|does not match)|Expected version/.test(message)) {
     return new VerificationError('rollback', `trust metadata from ${location} is older than what this machine already trusts (${message}); possible rollback attack`, { cause: error });
   }

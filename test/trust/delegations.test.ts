@@ -188,3 +188,15 @@ describe('a 2-of-2 delegated role signed on two machines', () => {
     expect((error as Error).message).toContain('release was signed by 1/2 keys');
   });
 });
+
+describe('a delegation added but never published', () => {
+  it('makes verification of the names it covers fail with a message naming the fix', async () => {
+    const now = new Date();
+    fx = await createFixture({ now });
+    const key = await newSigner(); // held elsewhere: not in this keyring
+    await fx.update(now, (repo) => addDelegation(repo, { name: 'app-ci', keys: [key.publicKey], paths: ['team/*'], threshold: 1, terminating: true }));
+    const error = await fx.verify(await fx.newHome(), ['team/app:1']).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'invalid', code: 'unpublished-role' });
+    expect((error as Error).message).toContain('signet sign --role');
+  });
+});

@@ -116,3 +116,15 @@ describe('revoking a digest', () => {
     await expect(fx.update(now, (repo) => revokeTargets(repo, [{ kind: 'digest', digest: 'sha256:abc' }], { now }))).rejects.toMatchObject({ code: 'bad-digest' });
   });
 });
+
+describe('signing a revoked tag again', () => {
+  it('clears its revocation record', async () => {
+    const now = new Date();
+    fx = await createFixture({ now });
+    await seed(now);
+    await fx.update(now, (repo) => revokeTargets(repo, [{ kind: 'tag', name: 'team/app', tag: '2.0' }], { now }));
+    expect(Object.keys((await fx.load()).targets.signed['x-signet-revoked'] as object)).toContain('team/app:2.0');
+    await fx.update(now, (repo) => addImage(repo, 'team/app', '2.0', B));
+    expect(Object.keys((await fx.load()).targets.signed['x-signet-revoked'] as object)).not.toContain('team/app:2.0');
+  });
+});

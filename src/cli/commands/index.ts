@@ -20,8 +20,9 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerList,
   registerRevoke,
   registerDelegation,
-  registerKeyRotation,
   registerTimestamp,
   registerStatus,
   registerDemo,
+  // Adds `key rotate|revoke` to the `key` group: keep it after any command that creates that group.
+  registerKeyRotation,
 ];

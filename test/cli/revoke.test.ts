@@ -56,3 +56,18 @@ describe('signet revoke --digest', () => {
     expect(revoke.stderr).toContain('is not sha256:<64 hex digits>');
   });
 });
+
+describe('signet revoke --name', () => {
+  it('revokes by the host-less image name the tag was signed under', async () => {
+    const init = await s.cli(['init', join(s.dir, 'trust2'), '--scope', 'team/*']);
+    expect(init.code, init.stderr).toBe(0);
+    const sign = await s.cli(['sign', s.ref('1.0'), '--name', 'team/app']);
+    expect(sign.code, sign.stderr).toBe(0);
+    const revoke = await s.cli(['revoke', s.ref('1.0'), '--name', 'team/app']);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(revoke.stdout).toMatch(/^revoked team\/app:1\.0 /m);
+    const verify = await s.cli(['verify', s.ref('1.0'), '--name', 'team/app']);
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toContain('team/app:1.0 is no longer signed');
+  });
+});

@@ -5,6 +5,7 @@ import type { RoleType } from '../../src/metadata/types.js';
 import { serialize } from '../../src/trust/trust-repository.js';
 import { signEnvelope } from '../../src/metadata/signing.js';
 import { nextRoot } from '../../src/trust/next-root.js';
+import { addDelegation, withDigestPatterns } from '../../src/trust/delegations.js';
 
 let fx: Fixture;
 afterEach(async () => fx?.cleanup());
@@ -105,5 +106,59 @@ describe('fast-forward recovery after a timestamp key compromise', () => {
     // Rotating the timestamp key (TUF 5.3.11) lets it recover.
     await rotate(now, 'timestamp');
     expect((await fx.verify(home, ['team/app:1.0']))[0]?.hashes['sha256']).toBe(A);
+  });
+});
+
+describe('fast-forward recovery after a snapshot and timestamp key compromise', () => {
+  it('a verifier fed snapshot v1000 and timestamp v1000 by the old keys recovers once both keys are rotated', async () => {
+    const now = new Date();
+    const home = await cachedVerifier(now);
+    const repo = await fx.load();
+    const realSnapshot = repo.snapshot.signed.version;
+    // Forge snapshot v1000 (and a timestamp v1000 pointing at it) with the stolen keys.
+    const real = await forge(fx, { snapshotSigners: [fx.roleKeys.snapshot], timestampSigners: [fx.roleKeys.timestamp], timestampVersion: 1000 });
+    const forged = await fx.load();
+    forged.snapshot.signed.version = 1000;
+    await signEnvelope(forged.snapshot, [fx.roleKeys.snapshot]);
+    const snapBytes = serialize(forged.snapshot);
+    await fx.store.put('1000.snapshot.json', snapBytes);
+    forged.timestamp.signed.version = 1001;
+    forged.timestamp.signed.meta['snapshot.json'] = { version: 1000, length: snapBytes.length, hashes: { sha256: (await import('../../src/metadata/digest.js')).sha256Hex(snapBytes) } };
+    await signEnvelope(forged.timestamp, [fx.roleKeys.timestamp]);
+    await fx.store.put('timestamp.json', serialize(forged.timestamp));
+    await fx.verify(home, ['team/app:1.0']);
+    await fx.store.put('timestamp.json', real);
+    await expect(fx.verify(home, ['team/app:1.0'])).rejects.toMatchObject({ code: 'rollback' });
+    await rotate(now, 'snapshot');
+    await expect(fx.verify(home, ['team/app:1.0'])).rejects.toMatchObject({ code: 'rollback' }); // the timestamp key is still the stolen one
+    await rotate(now, 'timestamp');
+    expect((await fx.load()).snapshot.signed.version).toBe(realSnapshot + 1);
+    expect((await fx.verify(home, ['team/app:1.0']))[0]?.hashes['sha256']).toBe(A);
+  });
+});
+
+describe('rotating a delegated role key', () => {
+  it('re-signs the role with the new key (targets kept); a cached verifier follows; the old key no longer counts', async () => {
+    const now = new Date();
+    fx = await createFixture({ now });
+    const old = await newSigner();
+    fx.keyring.add(old);
+    await fx.update(now, async (repo) => {
+      await addDelegation(repo, { name: 'app-ci', keys: [old.publicKey], paths: withDigestPatterns(['team/app:*']), threshold: 1, terminating: true });
+      await addImage(repo, 'team/app', '1.0', A, 'app-ci');
+    });
+    const home = await fx.newHome();
+    expect((await fx.verify(home, ['team/app:1.0']))[0]?.hashes['sha256']).toBe(A);
+    const fresh = await newSigner();
+    fx.keyring.add(fresh);
+    const result = await fx.update(now, (repo) => rotateRoleKeys(repo, 'app-ci', { add: [fresh.publicKey], remove: [old.keyId] }, { now, signers: fx.keyring.provider() }));
+    expect(result).toMatchObject({ changedIn: 'targets', keyIds: [fresh.keyId], restarted: false });
+    expect((await fx.verify(home, ['team/app:1.0']))[0]?.hashes['sha256']).toBe(A);
+    await forge(fx, {
+      role: { name: 'app-ci', signers: [old], edit: (t) => void (t['team/app:1.0'] = { length: 100, hashes: { sha256: EVIL } }) },
+      snapshotSigners: [fx.roleKeys.snapshot],
+      timestampSigners: [fx.roleKeys.timestamp],
+    });
+    await expect(fx.verify(home, ['team/app:1.0'])).rejects.toMatchObject({ kind: 'invalid', code: 'bad-signature' });
   });
 });

@@ -24,6 +24,19 @@ export const LIMITS = {
   maxSignaturesTried: 1024,
   /** Manifests listed by one index that we follow. */
   maxIndexManifests: 256,
+  /** Registry: error bodies, token responses, credential helper output. */
+  registryErrorBytes: 64 * KiB,
+  registryTokenBytes: 1 * MiB,
+  credentialHelperBytes: 64 * KiB,
+  /** Registry: one page of a tags list, and how many pages we follow (Link rel=next). */
+  tagsPageBytes: 4 * MiB,
+  maxTagPages: 100,
+  /** Registry: redirects followed per request, attempts per request (429/5xx/reset). */
+  maxRedirects: 5,
+  maxAttempts: 4,
+  /** Blobs (config and layers) one image manifest may list, and the largest blob we copy. */
+  maxManifestBlobs: 1024,
+  blobBytes: 64 * 1024 * MiB,
   /** Revocation records kept per targets role (oldest dropped first). */
   maxRevocationRecords: 4096,
 } as const;

@@ -7,6 +7,7 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
+import { registerPull } from './pull.js';
 import { registerRevoke } from './revoke.js';
 import { registerDelegation } from './delegation.js';
 import { registerKeyRotation } from './key-rotate.js';
@@ -18,6 +19,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerSign,
   registerVerify,
   registerList,
+  registerPull,
   registerRevoke,
   registerDelegation,
   registerTimestamp,

@@ -71,3 +71,15 @@ describe('signet revoke --name', () => {
     expect(verify.stderr).toContain('team/app:1.0 is no longer signed');
   });
 });
+
+describe('signet revoke <registry reference>', () => {
+  it('needs no registry: target names carry no host, so a copy on any mirror is revoked too', async () => {
+    const init = await s.cli(['init', join(s.dir, 'trust2'), '--scope', 'team/*']);
+    expect(init.code, init.stderr).toBe(0);
+    expect((await s.cli(['sign', s.ref('1.0'), '--name', 'team/app'])).code).toBe(0);
+    const revoke = await s.cli(['revoke', '127.0.0.1:5999/team/app:1.0']); // nothing listens there
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(revoke.stdout).toMatch(/^revoked team\/app:1\.0 /m);
+    expect((await s.cli(['verify', s.ref('1.0'), '--name', 'team/app'])).code).toBe(1);
+  });
+});

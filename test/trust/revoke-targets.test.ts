@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addImage, createFixture, fakeDigest, type Fixture } from './repository-fixture.js';
+import { addImage, createFixture, fakeDigest, newSigner, type Fixture } from './repository-fixture.js';
+import { addDelegation, withDigestPatterns } from '../../src/trust/delegations.js';
 import { revokeTargets } from '../../src/trust/revoke-targets.js';
 import { notSignedError } from '../../src/verify/not-signed-error.js';
 import { withTrustSession } from '../../src/verify/trust-session.js';
@@ -126,5 +127,24 @@ describe('signing a revoked tag again', () => {
     expect(Object.keys((await fx.load()).targets.signed['x-signet-revoked'] as object)).toContain('team/app:2.0');
     await fx.update(now, (repo) => addImage(repo, 'team/app', '2.0', B));
     expect(Object.keys((await fx.load()).targets.signed['x-signet-revoked'] as object)).not.toContain('team/app:2.0');
+  });
+});
+
+describe('revoking a tag a delegated role signed', () => {
+  it('records the revocation in that role, and verify reads it there', async () => {
+    const now = new Date();
+    fx = await createFixture({ now });
+    const key = await newSigner();
+    fx.keyring.add(key);
+    await fx.update(now, async (repo) => {
+      await addDelegation(repo, { name: 'app-ci', keys: [key.publicKey], paths: withDigestPatterns(['team/app:*']), threshold: 1, terminating: true });
+      await addImage(repo, 'team/app', '1.0', A, 'app-ci');
+    });
+    const home = await fx.newHome();
+    await fx.verify(home, ['team/app:1.0']);
+    const revoked = await fx.update(now, (repo) => revokeTargets(repo, [{ kind: 'tag', name: 'team/app', tag: '1.0' }], { now, reason: 'pipeline says so' }));
+    expect(revoked.every((r) => r.role === 'app-ci')).toBe(true);
+    const error = await explain(home, 'team/app:1.0');
+    expect(error.message).toMatch(/no longer signed: revoked .* \(pipeline says so\) by role app-ci/);
   });
 });

@@ -8,6 +8,8 @@ import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
 import { registerPull } from './pull.js';
+import { registerKey } from './key/index.js';
+import { registerRoot } from './root/index.js';
 import { registerRevoke } from './revoke.js';
 import { registerDelegation } from './delegation.js';
 import { registerKeyRotation } from './key-rotate.js';
@@ -25,6 +27,8 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerTimestamp,
   registerStatus,
   registerDemo,
-  // Adds `key rotate|revoke` to the `key` group: keep it after any command that creates that group.
+  registerKey,
+  registerRoot,
+  // Adds `key rotate|revoke` to the `key` group registerKey creates: keep it after registerKey.
   registerKeyRotation,
 ];

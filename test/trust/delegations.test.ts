@@ -200,3 +200,24 @@ describe('a delegation added but never published', () => {
     expect((error as Error).message).toContain('signet sign --role');
   });
 });
+
+describe('a delegation made by a delegated role', () => {
+  it('is walked by verifiers through both levels, within both levels of patterns', async () => {
+    const now = new Date();
+    fx = await createFixture({ now });
+    const team = await newSigner();
+    const ci = await newSigner();
+    fx.keyring.add(team, ci);
+    await fx.update(now, async (repo) => {
+      await addDelegation(repo, { name: 'team', keys: [team.publicKey], paths: ['team/*'], threshold: 1, terminating: true });
+      await repo.role('team');
+    });
+    await fx.update(now, async (repo) => {
+      await addDelegation(repo, { name: 'app-ci', keys: [ci.publicKey], paths: withDigestPatterns(['team/app:*']), threshold: 1, terminating: true, delegator: 'team' });
+      await requireDelegatedPaths(repo, 'app-ci', ['team/app:1.0']);
+      await addImage(repo, 'team/app', '1.0', A, 'app-ci');
+    });
+    expect((await listDelegations(await fx.load())).map((d) => [d.name, d.delegator])).toEqual([['team', 'targets'], ['app-ci', 'team']]);
+    expect((await fx.verify(await fx.newHome(), ['team/app:1.0']))[0]?.hashes['sha256']).toBe(A);
+  });
+});

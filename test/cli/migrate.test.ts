@@ -92,6 +92,19 @@ describe('signet migrate notary and signet verify --notary', () => {
     expect(after.code, after.stderr).toBe(0);
   }, 60_000);
 
+  it('signs the migrated tags into a delegated role with --role', async () => {
+    await s.cli(['init', join(s.dir, 'trust'), '--scope', 'team/app']);
+    const key = JSON.parse((await s.cli(['key', 'generate', '--role', 'notary-import', '--json'])).stdout) as { keyId: string };
+    const delegate = await s.cli(['delegation', 'add', 'notary-import', '--key', key.keyId, '--paths', 'team/app:*']);
+    expect(delegate.code, delegate.stderr).toBe(0);
+    const migrate = await s.cli(['migrate', 'notary', GUN, '--server', server.url, ...notaryFlags, '--role', 'notary-import']);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    const list = await s.cli(['list', 'team/app']);
+    expect(list.stdout).toMatch(/^team\/app:1\.0\tsha256:[0-9a-f]{64}\t\d+\tnotary-import$/m);
+    const verify = await s.cli(['verify', s.ref('1.0'), s.ref('2.0'), '--name', 'team/app']);
+    expect(verify.code, verify.stderr).toBe(0);
+  }, 60_000);
+
   describe('when an image changed after Notary signed its tag', () => {
     it('reports the tag, does not import it, and exits 1', async () => {
       await s.cli(['init', join(s.dir, 'trust'), '--scope', 'team/app']);

@@ -7,7 +7,7 @@ import type { TargetEntry, TrustRepository } from '../trust/trust-repository.js'
 import { updateRepository, type PublishOptions } from '../trust/trust-repository.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { Envelope, RootJSON } from '../metadata/types.js';
-import { UsageError } from '../errors.js';
+import { checkName } from '../image/image-reference.js';
 import { dockerTags, type NotaryTag, type NotaryTagProblem } from './docker-tags.js';
 import type { NotaryCollection } from './notary-client.js';
 
@@ -78,9 +78,7 @@ export interface PlanOptions {
 
 export async function planNotaryMigration(collection: NotaryCollection, options: PlanOptions = {}): Promise<NotaryMigrationPlan> {
   const name = options.name ?? repositoryNameOf(collection.gun);
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(name)) {
-    throw new UsageError('bad-name', `"${name}" is not a valid repository name for target names; pass --name`);
-  }
+  checkName(name, collection.gun);
   const view = dockerTags(collection.trusted, { allRoles: options.allRoles === true });
   const items: MigrationItem[] = [];
   for (const tag of view.tags) {

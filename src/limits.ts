@@ -16,6 +16,8 @@ export const LIMITS = {
   layoutIndexBytes: 4 * MiB,
   /** Trust policy, key files, root pins. */
   configFileBytes: 1 * MiB,
+  /** A passphrase file (--passphrase-file, --new-passphrase-file). */
+  passphraseFileBytes: 64 * KiB,
   /** Root rotations walked in one update (TUF 5.3). */
   maxRootRotations: 256,
   /** Delegated roles visited while looking up one target (TUF 5.6.7). */
@@ -24,6 +26,23 @@ export const LIMITS = {
   maxSignaturesTried: 1024,
   /** Manifests listed by one index that we follow. */
   maxIndexManifests: 256,
-  /** HTTP redirects followed for one request. */
+  /** Registry: error bodies, token responses, credential helper output. */
+  registryErrorBytes: 64 * KiB,
+  registryTokenBytes: 1 * MiB,
+  credentialHelperBytes: 64 * KiB,
+  /** Registry: one page of a tags list, and how many pages we follow (Link rel=next). */
+  tagsPageBytes: 4 * MiB,
+  maxTagPages: 100,
+  /** Registry: redirects followed per request, attempts per request (429/5xx/reset). */
   maxRedirects: 5,
+  maxAttempts: 4,
+  /** Blobs (config and layers) one image manifest may list, and the largest blob we copy. */
+  maxManifestBlobs: 1024,
+  blobBytes: 64 * 1024 * MiB,
+  /** Revocation records kept per targets role (oldest dropped first). */
+  maxRevocationRecords: 4096,
+  /** Notary v1: a token service's JSON answer (registry-style token auth). */
+  notaryTokenBytes: 64 * KiB,
+  /** Notary v1: roles fetched for one collection (targets + delegations). */
+  notaryMaxRoles: 64,
 } as const;

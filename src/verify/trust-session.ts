@@ -2,12 +2,13 @@
 // (the only TUF client in signet) over our store fetcher, refreshed once,
 // then any number of target lookups. Trusted state persists across runs.
 
-import type { TargetFile } from 'tuf-js';
+import type { TargetFile, Updater } from 'tuf-js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import { StoreFetcher } from './store-fetcher.js';
 import { createUpdater } from './updater.js';
 import { TrustedState, trustedStateId } from './trusted-state.js';
 import { classifyTufError } from './tuf-errors.js';
+import { findRevocation, type FoundRevocation } from './revocation-lookup.js';
 
 export interface TrustSource {
   store: MetadataStore;
@@ -27,6 +28,8 @@ export interface TargetInfo {
 export interface TrustSession {
   /** The signed target called `name`, or undefined when no trusted role signs it. */
   lookup(name: string): Promise<TargetInfo | undefined>;
+  /** Why `name` is no longer signed, when a trusted role recorded its revocation (see revocation-lookup.ts). */
+  revocationOf(name: string): Promise<FoundRevocation | undefined>;
   /** Metadata bytes received from the store so far. */
   bytesDownloaded(): number;
   readonly location: string;
@@ -39,8 +42,10 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
   return state.withWorkingCopy(async (dir) => {
     const fetcher = new StoreFetcher(source.store);
     const location = source.store.location;
-    const updater = createUpdater(dir, fetcher);
+    let updater: Updater;
     try {
+      // The constructor loads the pinned root and checks its own threshold (TUF 5.2).
+      updater = createUpdater(dir, fetcher);
       await updater.refresh();
     } catch (error) {
       throw classifyTufError(error, fetcher, location);
@@ -48,6 +53,7 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
     const session: TrustSession = {
       location,
       bytesDownloaded: () => fetcher.bytesDownloaded,
+      revocationOf: (name) => findRevocation(dir, name),
       lookup: async (name) => {
         let info: TargetFile | undefined;
         try {

@@ -12,6 +12,7 @@ import { updateRepository, type TargetEntry } from '../trust/trust-repository.js
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
+import { requireDelegatedPaths } from '../trust/delegated-paths.js';
 import type { SignetContext } from './context.js';
 
 export interface SignOptions extends TrustOptions, ReferenceOptions {
@@ -48,6 +49,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
     await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now }, async (repo) => {
       for (const { ref, manifest } of group.items) {
         const entries = targetsFor(ref, manifest);
+        if (options.role) await requireDelegatedPaths(repo, options.role, entries.map((e) => e.name));
         for (const entry of entries) await repo.addTarget(entry, options.role);
         const signed: SignedImage = {
           reference: ref.text,

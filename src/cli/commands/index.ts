@@ -7,6 +7,15 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
+import { registerMigrate } from './migrate.js';
+import { registerPull } from './pull.js';
+import { registerKey } from './key/index.js';
+import { registerRoot } from './root/index.js';
+import { registerRevoke } from './revoke.js';
+import { registerDelegation } from './delegation.js';
+import { registerKeyRotation } from './key-rotate.js';
+import { registerTimestamp } from './timestamp.js';
+import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
@@ -14,6 +23,16 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerSign,
   registerVerify,
   registerList,
+  registerPull,
+  registerRevoke,
+  registerDelegation,
+  registerTimestamp,
+  registerStatus,
   registerDemo,
+  registerKey,
+  registerRoot,
+  // Adds `key rotate|revoke` to the `key` group registerKey creates: keep it after registerKey.
+  registerKeyRotation,
+  registerMigrate,
   registerTuf,
 ];

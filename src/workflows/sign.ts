@@ -45,7 +45,9 @@ export async function signImages(texts: readonly string[], options: SignOptions,
   const results: SignedImage[] = [];
   for (const group of await groupByTrust(resolved, options, ctx)) {
     const signers = keystore.signerProvider(ctx.passphrases);
-    await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now }, async (repo) => {
+    // The edit may run again after a lost race, so it builds its results afresh.
+    const groupResults = await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log }, async (repo) => {
+      const signedHere: SignedImage[] = [];
       for (const { ref, manifest } of group.items) {
         const entries = targetsFor(ref, manifest);
         for (const entry of entries) await repo.addTarget(entry, options.role);
@@ -59,9 +61,11 @@ export async function signImages(texts: readonly string[], options: SignOptions,
           trustRepository: group.trust.store.location,
         };
         if (ref.tag) signed.tag = ref.tag;
-        results.push(signed);
+        signedHere.push(signed);
       }
+      return signedHere;
     });
+    results.push(...groupResults);
   }
   return results;
 }

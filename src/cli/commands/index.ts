@@ -7,11 +7,13 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
+import { registerPull } from './pull.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
   registerSign,
   registerVerify,
   registerList,
+  registerPull,
   registerDemo,
 ];

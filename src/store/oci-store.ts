@@ -1,1 +1,143 @@
-export class OciStore { static async open(_l: string, _o: unknown): Promise<never> { throw new Error('todo'); } }
+// A trust repository kept in an OCI registry, next to the images: each TUF
+// metadata file is an artifact (oci-artifact.ts) under a tag derived from its
+// file name (oci-tags.ts). Reads hash what they receive against the manifest's
+// layer descriptor and are bounded before any byte is downloaded. Publishers
+// serialise through a lease tag (registry-lease.ts). Location:
+//   oci://host[:port]/repository[/path]      e.g. oci://registry.example/team/app
+
+import type { FaultHook, MetadataStore, PublishLock } from './metadata-store.js';
+import { isSafeStoreName } from './metadata-store.js';
+import { LEASE_TAG, nameForTag, tagForName } from './oci-tags.js';
+import { CONFIG_BYTES, artifactManifest, payloadDescriptor } from './oci-artifact.js';
+import { RegistryLease, type LeaseOptions } from './registry-lease.js';
+import type { RegistryClient, Repository } from '../registry/registry-client.js';
+import { MEDIA_TYPES } from '../image/manifest.js';
+import { checkName } from '../image/image-reference.js';
+import { SignetError, UsageError, VerificationError } from '../errors.js';
+
+export const OCI_STORE_PREFIX = 'oci://';
+const LEASE_TYPE = 'application/vnd.signet.lease.v1+json';
+const LEASE_NAME = 'signet.lease';
+const LEASE_BYTES = 4096;
+
+export interface OciStoreOptions {
+  /** Registry client settings (auth, TLS); see RegistryClientOptions. */
+  registry?: Record<string, unknown>;
+  /** A client to share (connection pool and token cache); made from `registry` when absent. */
+  client?: RegistryClient;
+  lease?: Omit<LeaseOptions, 'location' | 'faults'>;
+  /** Crash-test hook; see FaultHook. */
+  faults?: FaultHook;
+}
+
+/** `oci://host[:port]/repo` → registry and repository. Throws a UsageError naming the bad part. */
+export function parseOciLocation(location: string): Repository {
+  if (!location.startsWith(OCI_STORE_PREFIX)) throw new UsageError('bad-store', `${location} is not an oci:// location`);
+  const rest = location.slice(OCI_STORE_PREFIX.length).replace(/\/+$/, '');
+  const slash = rest.indexOf('/');
+  if (slash <= 0) throw new UsageError('bad-store', `${location}: expected oci://host[:port]/repository`);
+  const registry = rest.slice(0, slash);
+  const repository = rest.slice(slash + 1);
+  if (!/^[A-Za-z0-9.-]+(?::[0-9]+)?$|^\[[0-9A-Fa-f:]+\](?::[0-9]+)?$/.test(registry)) {
+    throw new UsageError('bad-store', `${location}: "${registry}" is not a registry host[:port]`);
+  }
+  checkName(repository, location);
+  return { registry, repository };
+}
+
+export class OciStore implements MetadataStore {
+  readonly location: string;
+  private readonly lease: RegistryLease;
+  private readonly faults: FaultHook;
+  private configPushed = false;
+
+  private constructor(readonly client: RegistryClient, readonly repo: Repository, options: OciStoreOptions) {
+    this.location = `${OCI_STORE_PREFIX}${repo.registry}/${repo.repository}`;
+    this.faults = options.faults ?? (() => undefined);
+    const cell = {
+      read: () => this.getPayload(LEASE_NAME, LEASE_TAG, LEASE_BYTES, LEASE_TYPE),
+      write: (bytes: Uint8Array) => this.putPayload(LEASE_NAME, LEASE_TAG, bytes, LEASE_TYPE),
+    };
+    this.lease = new RegistryLease(cell, { ...options.lease, location: this.location, faults: this.faults });
+  }
+
+  /** Open `oci://host/repo`; the registry client (undici) is loaded here, lazily. */
+  static async open(location: string, options: OciStoreOptions = {}): Promise<OciStore> {
+    const repo = parseOciLocation(location);
+    let client = options.client;
+    if (!client) {
+      const { registryClientFor } = await import('../registry/registry-source.js');
+      client = registryClientFor(options.registry ?? {});
+    }
+    return new OciStore(client, repo, options);
+  }
+
+  async get(name: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    this.checkName(name);
+    return this.getPayload(name, tagForName(name), maxBytes);
+  }
+
+  async put(name: string, bytes: Uint8Array): Promise<void> {
+    this.checkName(name);
+    await this.putPayload(name, tagForName(name), bytes);
+  }
+
+  /** Write-once: HEAD the tag first (the registry has no conditional PUT; see docs/concurrency.md). */
+  async putNew(name: string, bytes: Uint8Array): Promise<boolean> {
+    this.checkName(name);
+    const tag = tagForName(name);
+    if (await this.client.headManifest({ ...this.repo, reference: tag })) return false;
+    await this.putPayload(name, tag, bytes);
+    return true;
+  }
+
+  async list(): Promise<string[]> {
+    let tags: string[];
+    try {
+      tags = await this.client.listTags(this.repo);
+    } catch (error) {
+      if (error instanceof SignetError && error.code === 'not-found') return [];
+      throw error;
+    }
+    return tags.map(nameForTag).filter((n): n is string => n !== undefined && isSafeStoreName(n));
+  }
+
+  withLock<T>(work: (lock: PublishLock) => Promise<T>): Promise<T> {
+    return this.lease.withLease(work);
+  }
+
+  /** The payload under `tag`, checked against its descriptor; undefined when the tag does not exist. */
+  private async getPayload(name: string, tag: string, maxBytes: number, payloadType?: string): Promise<Uint8Array | undefined> {
+    let manifest;
+    try {
+      manifest = await this.client.getManifest({ ...this.repo, tag });
+    } catch (error) {
+      if (error instanceof SignetError && error.code === 'not-found') return undefined;
+      throw error;
+    }
+    const layer = payloadDescriptor(manifest.bytes, name, this.location, payloadType);
+    if (layer.size > maxBytes) {
+      throw new VerificationError('too-large', `${name} in ${this.location} is ${layer.size} bytes, more than the ${maxBytes}-byte limit`);
+    }
+    // fetchBlob hashes and counts every byte against the descriptor.
+    const chunks: Buffer[] = [];
+    await this.client.fetchBlob(this.repo, layer, (chunk) => {
+      chunks.push(chunk);
+    });
+    return Buffer.concat(chunks);
+  }
+
+  /** Upload the payload and the shared config, then point `tag` at a new artifact manifest. */
+  private async putPayload(name: string, tag: string, bytes: Uint8Array, payloadType?: string): Promise<void> {
+    await this.faults(`upload ${name}`);
+    await this.client.pushBlob(this.repo, bytes);
+    if (!this.configPushed) await this.client.pushBlob(this.repo, CONFIG_BYTES);
+    this.configPushed = true;
+    await this.faults(`tag ${name}`);
+    await this.client.pushManifest(this.repo, tag, artifactManifest(name, bytes, payloadType), MEDIA_TYPES.ociManifest);
+  }
+
+  private checkName(name: string): void {
+    if (!isSafeStoreName(name)) throw new UsageError('bad-store-name', `refusing unsafe metadata name ${JSON.stringify(name)}`);
+  }
+}

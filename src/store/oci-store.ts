@@ -12,6 +12,7 @@ import { CONFIG_BYTES, artifactManifest, payloadDescriptor } from './oci-artifac
 import { RegistryLease, type LeaseOptions } from './registry-lease.js';
 import type { RegistryClient, Repository } from '../registry/registry-client.js';
 import { MEDIA_TYPES } from '../image/manifest.js';
+import { ociDigest } from '../metadata/digest.js';
 import { checkName } from '../image/image-reference.js';
 import { SignetError, UsageError, VerificationError } from '../errors.js';
 
@@ -50,13 +51,20 @@ export class OciStore implements MetadataStore {
   private readonly lease: RegistryLease;
   private readonly faults: FaultHook;
   private configPushed = false;
+  private readonly prepared = new Set<string>();
 
   private constructor(readonly client: RegistryClient, readonly repo: Repository, options: OciStoreOptions) {
     this.location = `${OCI_STORE_PREFIX}${repo.registry}/${repo.repository}`;
     this.faults = options.faults ?? (() => undefined);
     const cell = {
       read: () => this.getPayload(LEASE_NAME, LEASE_TAG, LEASE_BYTES, LEASE_TYPE),
-      write: (bytes: Uint8Array) => this.putPayload(LEASE_NAME, LEASE_TAG, bytes, LEASE_TYPE),
+      prepare: async (bytes: Uint8Array) => {
+        this.prepared.add(await this.client.pushBlob(this.repo, bytes));
+        await this.client.pushBlob(this.repo, CONFIG_BYTES);
+        this.configPushed = true;
+      },
+      // The lease blob was uploaded by prepare (or is the small "free" document).
+      write: (bytes: Uint8Array) => this.putPayload(LEASE_NAME, LEASE_TAG, bytes, LEASE_TYPE, this.prepared.has(ociDigest(bytes))),
     };
     this.lease = new RegistryLease(cell, { ...options.lease, location: this.location, faults: this.faults });
   }
@@ -128,9 +136,9 @@ export class OciStore implements MetadataStore {
   }
 
   /** Upload the payload and the shared config, then point `tag` at a new artifact manifest. */
-  private async putPayload(name: string, tag: string, bytes: Uint8Array, payloadType?: string): Promise<void> {
+  private async putPayload(name: string, tag: string, bytes: Uint8Array, payloadType?: string, uploaded = false): Promise<void> {
     await this.faults(`upload ${name}`);
-    await this.client.pushBlob(this.repo, bytes);
+    if (!uploaded) await this.client.pushBlob(this.repo, bytes);
     if (!this.configPushed) await this.client.pushBlob(this.repo, CONFIG_BYTES);
     this.configPushed = true;
     await this.faults(`tag ${name}`);

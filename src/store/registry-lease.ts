@@ -15,13 +15,15 @@ import { InconclusiveError } from '../errors.js';
 /** One mutable cell holding the lease document. */
 export interface LeaseCell {
   read(): Promise<Uint8Array | undefined>;
+  /** Make `bytes` ready to be written quickly (e.g. upload the blob); changes nothing visible. */
+  prepare?(bytes: Uint8Array): Promise<void>;
   write(bytes: Uint8Array): Promise<void>;
 }
 
 export interface LeaseOptions {
   /** How long a lease stays valid without its owner (observer's clock). Default 60 s. */
   ttlMs?: number;
-  /** Wait between writing a lease and reading it back. Default 200 ms. */
+  /** Wait between writing a lease and reading it back. Default 250 ms. */
   settleMs?: number;
   /** Give up waiting for a held lease after this long. Default 300 s. */
   waitMs?: number;
@@ -51,7 +53,7 @@ export class RegistryLease {
 
   constructor(private readonly cell: LeaseCell, private readonly options: LeaseOptions) {
     this.ttlMs = options.ttlMs ?? 60_000;
-    this.settleMs = options.settleMs ?? 200;
+    this.settleMs = options.settleMs ?? 250;
     this.waitMs = options.waitMs ?? 300_000;
     this.faults = options.faults ?? (() => undefined);
   }
@@ -80,6 +82,8 @@ export class RegistryLease {
   /** Take the lease; returns when (our clock) it was written. */
   private async acquire(token: string): Promise<number> {
     const deadline = performance.now() + this.waitMs;
+    const mine = Buffer.from(JSON.stringify({ token, host: hostname(), pid: process.pid, ttlMs: this.ttlMs } satisfies LeaseDoc));
+    await this.cell.prepare?.(mine);
     for (let attempt = 0; ; attempt++) {
       const readAt = performance.now();
       const current = await this.readDoc();
@@ -91,14 +95,16 @@ export class RegistryLease {
         continue;
       }
       await this.faults('lock');
-      await this.writeDoc({ token, host: hostname(), pid: process.pid, ttlMs: this.ttlMs });
+      await this.cell.write(mine);
       const writtenAt = performance.now();
-      const quick = writtenAt - readAt < this.settleMs / 2;
+      // Safe only if our write landed within the settle time of the state we read
+      // (a contender that confirmed before it then sees our lease and backs off).
+      const quick = writtenAt - readAt < this.settleMs * 0.8;
       await sleep(this.settleMs);
       const after = await this.readDoc();
       if (after?.token === token && quick) return writtenAt;
       if (after?.token === token) {
-        // Our write was too slow to be sure nobody confirmed in between: hand the lease back.
+        // Too slow to be sure nobody confirmed in between: hand the lease back, try again.
         await this.writeDoc({ free: true, token: `released-${token}` });
       }
       await sleep(this.settleMs * Math.random());

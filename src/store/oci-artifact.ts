@@ -19,13 +19,13 @@ export const TITLE_ANNOTATION = 'org.opencontainers.image.title';
 export const CONFIG_BYTES = Buffer.from('{}');
 
 /** The manifest bytes for metadata file `name` with content `bytes`. */
-export function artifactManifest(name: string, bytes: Uint8Array, payloadType = TUF_LAYER_TYPE): Buffer {
+export function artifactManifest(name: string, bytes: Uint8Array): Buffer {
   const manifest = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociManifest,
     artifactType: TUF_ARTIFACT_TYPE,
     config: { mediaType: TUF_CONFIG_TYPE, digest: ociDigest(CONFIG_BYTES), size: CONFIG_BYTES.length },
-    layers: [{ mediaType: payloadType, digest: ociDigest(bytes), size: bytes.length, annotations: { [TITLE_ANNOTATION]: name } }],
+    layers: [{ mediaType: TUF_LAYER_TYPE, digest: ociDigest(bytes), size: bytes.length, annotations: { [TITLE_ANNOTATION]: name } }],
     annotations: { [TITLE_ANNOTATION]: name },
   };
   return Buffer.from(JSON.stringify(manifest));
@@ -36,7 +36,7 @@ export function artifactManifest(name: string, bytes: Uint8Array, payloadType = 
  * anything but a signet artifact with exactly one layer titled `name`, so a
  * tag re-pointed at another file (or an image) is caught before any download.
  */
-export function payloadDescriptor(manifestBytes: Uint8Array, name: string, where: string, payloadType = TUF_LAYER_TYPE): Descriptor {
+export function payloadDescriptor(manifestBytes: Uint8Array, name: string, where: string): Descriptor {
   let doc: unknown;
   try {
     doc = JSON.parse(Buffer.from(manifestBytes).toString('utf8'));
@@ -49,12 +49,44 @@ export function payloadDescriptor(manifestBytes: Uint8Array, name: string, where
     throw new VerificationError('bad-artifact', `${where}: the tag for ${name} does not hold a signet metadata artifact`);
   }
   const layer: unknown = layers[0];
-  if (!isDescriptor(layer) || layer.mediaType !== payloadType) {
-    throw new VerificationError('bad-artifact', `${where}: the artifact for ${name} has no ${payloadType} layer`);
+  if (!isDescriptor(layer) || layer.mediaType !== TUF_LAYER_TYPE) {
+    throw new VerificationError('bad-artifact', `${where}: the artifact for ${name} has no ${TUF_LAYER_TYPE} layer`);
   }
   const title = isRecord(layer) && isRecord(layer['annotations']) ? layer['annotations'][TITLE_ANNOTATION] : undefined;
   if (title !== name) {
     throw new VerificationError('bad-artifact', `${where}: the tag for ${name} holds ${JSON.stringify(title)}; tags were re-pointed`);
   }
   return layer;
+}
+
+export const LEASE_ARTIFACT_TYPE = 'application/vnd.signet.lease.v1+json';
+/** Manifest annotation carrying the publish lease document (registry-lease.ts). */
+export const LEASE_ANNOTATION = 'dev.signet.lease';
+const EMPTY_TYPE = 'application/vnd.oci.empty.v1+json';
+const LEASE_DOC_BYTES = 4096;
+
+/** The lease artifact: the document rides in an annotation, so reading it is one GET. */
+export function leaseManifest(doc: Uint8Array): Buffer {
+  const empty = { mediaType: EMPTY_TYPE, digest: ociDigest(CONFIG_BYTES), size: CONFIG_BYTES.length };
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociManifest,
+    artifactType: LEASE_ARTIFACT_TYPE,
+    config: { ...empty, mediaType: TUF_CONFIG_TYPE },
+    layers: [empty],
+    annotations: { [LEASE_ANNOTATION]: Buffer.from(doc).toString('utf8') },
+  };
+  return Buffer.from(JSON.stringify(manifest));
+}
+
+/** The lease document in a lease manifest; a foreign or malformed manifest reads as no lease. */
+export function leaseOf(manifestBytes: Uint8Array, where: string): Uint8Array | undefined {
+  void where;
+  try {
+    const doc = JSON.parse(Buffer.from(manifestBytes).toString('utf8')) as unknown;
+    const text = isRecord(doc) && isRecord(doc['annotations']) ? doc['annotations'][LEASE_ANNOTATION] : undefined;
+    return typeof text === 'string' && text.length <= LEASE_DOC_BYTES ? Buffer.from(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }

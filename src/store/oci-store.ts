@@ -8,18 +8,14 @@
 import type { FaultHook, MetadataStore, PublishLock } from './metadata-store.js';
 import { isSafeStoreName } from './metadata-store.js';
 import { LEASE_TAG, nameForTag, tagForName } from './oci-tags.js';
-import { CONFIG_BYTES, artifactManifest, payloadDescriptor } from './oci-artifact.js';
+import { CONFIG_BYTES, artifactManifest, leaseManifest, leaseOf, payloadDescriptor } from './oci-artifact.js';
 import { RegistryLease, type LeaseOptions } from './registry-lease.js';
 import type { RegistryClient, Repository } from '../registry/registry-client.js';
-import { MEDIA_TYPES } from '../image/manifest.js';
-import { ociDigest } from '../metadata/digest.js';
+import { MEDIA_TYPES, type Manifest } from '../image/manifest.js';
 import { checkName } from '../image/image-reference.js';
 import { SignetError, UsageError, VerificationError } from '../errors.js';
 
 export const OCI_STORE_PREFIX = 'oci://';
-const LEASE_TYPE = 'application/vnd.signet.lease.v1+json';
-const LEASE_NAME = 'signet.lease';
-const LEASE_BYTES = 4096;
 
 export interface OciStoreOptions {
   /** Registry client settings (auth, TLS); see RegistryClientOptions. */
@@ -51,20 +47,25 @@ export class OciStore implements MetadataStore {
   private readonly lease: RegistryLease;
   private readonly faults: FaultHook;
   private configPushed = false;
-  private readonly prepared = new Set<string>();
 
   private constructor(readonly client: RegistryClient, readonly repo: Repository, options: OciStoreOptions) {
     this.location = `${OCI_STORE_PREFIX}${repo.registry}/${repo.repository}`;
     this.faults = options.faults ?? (() => undefined);
+    // The lease lives in the manifest itself (one GET to read, one PUT to write),
+    // keeping the timed read-to-write window of the protocol short.
     const cell = {
-      read: () => this.getPayload(LEASE_NAME, LEASE_TAG, LEASE_BYTES, LEASE_TYPE),
-      prepare: async (bytes: Uint8Array) => {
-        this.prepared.add(await this.client.pushBlob(this.repo, bytes));
+      prepare: async () => {
         await this.client.pushBlob(this.repo, CONFIG_BYTES);
         this.configPushed = true;
       },
-      // The lease blob was uploaded by prepare (or is the small "free" document).
-      write: (bytes: Uint8Array) => this.putPayload(LEASE_NAME, LEASE_TAG, bytes, LEASE_TYPE, this.prepared.has(ociDigest(bytes))),
+      read: async () => {
+        const manifest = await this.getManifestOrUndefined(LEASE_TAG);
+        return manifest && leaseOf(manifest.bytes, this.location);
+      },
+      write: async (bytes: Uint8Array) => {
+        await this.faults(`tag ${LEASE_TAG}`);
+        await this.client.pushManifest(this.repo, LEASE_TAG, leaseManifest(bytes), MEDIA_TYPES.ociManifest);
+      },
     };
     this.lease = new RegistryLease(cell, { ...options.lease, location: this.location, faults: this.faults });
   }
@@ -115,15 +116,20 @@ export class OciStore implements MetadataStore {
   }
 
   /** The payload under `tag`, checked against its descriptor; undefined when the tag does not exist. */
-  private async getPayload(name: string, tag: string, maxBytes: number, payloadType?: string): Promise<Uint8Array | undefined> {
-    let manifest;
+  private async getManifestOrUndefined(tag: string): Promise<Manifest | undefined> {
     try {
-      manifest = await this.client.getManifest({ ...this.repo, tag });
+      return await this.client.getManifest({ ...this.repo, tag });
     } catch (error) {
       if (error instanceof SignetError && error.code === 'not-found') return undefined;
       throw error;
     }
-    const layer = payloadDescriptor(manifest.bytes, name, this.location, payloadType);
+  }
+
+  /** The payload under `tag`, checked against its descriptor; undefined when the tag does not exist. */
+  private async getPayload(name: string, tag: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    const manifest = await this.getManifestOrUndefined(tag);
+    if (!manifest) return undefined;
+    const layer = payloadDescriptor(manifest.bytes, name, this.location);
     if (layer.size > maxBytes) {
       throw new VerificationError('too-large', `${name} in ${this.location} is ${layer.size} bytes, more than the ${maxBytes}-byte limit`);
     }
@@ -136,13 +142,13 @@ export class OciStore implements MetadataStore {
   }
 
   /** Upload the payload and the shared config, then point `tag` at a new artifact manifest. */
-  private async putPayload(name: string, tag: string, bytes: Uint8Array, payloadType?: string, uploaded = false): Promise<void> {
+  private async putPayload(name: string, tag: string, bytes: Uint8Array): Promise<void> {
     await this.faults(`upload ${name}`);
-    if (!uploaded) await this.client.pushBlob(this.repo, bytes);
+    await this.client.pushBlob(this.repo, bytes);
     if (!this.configPushed) await this.client.pushBlob(this.repo, CONFIG_BYTES);
     this.configPushed = true;
     await this.faults(`tag ${name}`);
-    await this.client.pushManifest(this.repo, tag, artifactManifest(name, bytes, payloadType), MEDIA_TYPES.ociManifest);
+    await this.client.pushManifest(this.repo, tag, artifactManifest(name, bytes), MEDIA_TYPES.ociManifest);
   }
 
   private checkName(name: string): void {

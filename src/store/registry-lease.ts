@@ -15,15 +15,15 @@ import { InconclusiveError } from '../errors.js';
 /** One mutable cell holding the lease document. */
 export interface LeaseCell {
   read(): Promise<Uint8Array | undefined>;
-  /** Make `bytes` ready to be written quickly (e.g. upload the blob); changes nothing visible. */
-  prepare?(bytes: Uint8Array): Promise<void>;
+  /** Make writes quick (e.g. upload shared blobs); changes nothing visible. */
+  prepare?(): Promise<void>;
   write(bytes: Uint8Array): Promise<void>;
 }
 
 export interface LeaseOptions {
   /** How long a lease stays valid without its owner (observer's clock). Default 60 s. */
   ttlMs?: number;
-  /** Wait between writing a lease and reading it back. Default 250 ms. */
+  /** Wait between writing a lease and reading it back. Default 300 ms. */
   settleMs?: number;
   /** Give up waiting for a held lease after this long. Default 300 s. */
   waitMs?: number;
@@ -53,7 +53,7 @@ export class RegistryLease {
 
   constructor(private readonly cell: LeaseCell, private readonly options: LeaseOptions) {
     this.ttlMs = options.ttlMs ?? 60_000;
-    this.settleMs = options.settleMs ?? 250;
+    this.settleMs = options.settleMs ?? 300;
     this.waitMs = options.waitMs ?? 300_000;
     this.faults = options.faults ?? (() => undefined);
   }
@@ -83,7 +83,7 @@ export class RegistryLease {
   private async acquire(token: string): Promise<number> {
     const deadline = performance.now() + this.waitMs;
     const mine = Buffer.from(JSON.stringify({ token, host: hostname(), pid: process.pid, ttlMs: this.ttlMs } satisfies LeaseDoc));
-    await this.cell.prepare?.(mine);
+    await this.cell.prepare?.();
     for (let attempt = 0; ; attempt++) {
       const readAt = performance.now();
       const current = await this.readDoc();

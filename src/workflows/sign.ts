@@ -45,6 +45,12 @@ export async function signImages(texts: readonly string[], options: SignOptions,
   const results: SignedImage[] = [];
   for (const group of await groupByTrust(resolved, options, ctx)) {
     const signers = keystore.signerProvider(ctx.passphrases);
+    // Unlock the keys the pinned root names before taking the publish lock:
+    // scrypt must not run while other publishers wait (the provider caches them).
+    for (const role of ['targets', 'snapshot', 'timestamp']) {
+      const entry = Object.hasOwn(group.trust.pinnedRoot.signed.roles, role) ? group.trust.pinnedRoot.signed.roles[role] : undefined;
+      if (entry) await signers(role, entry.keyids);
+    }
     // The edit may run again after a lost race, so it builds its results afresh.
     const groupResults = await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log }, async (repo) => {
       const signedHere: SignedImage[] = [];

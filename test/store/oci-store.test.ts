@@ -85,10 +85,9 @@ describe('the OCI registry store', () => {
   it('takes over a lease whose owner process on this host is gone', async () => {
     const store = await fresh();
     const dead = Buffer.from(JSON.stringify({ token: 'dead', host: hostname(), pid: 2 ** 22 + 4321, ttlMs: 600_000 }));
-    const { artifactManifest: am } = await import('../../src/store/oci-artifact.js');
-    await client.pushBlob(store.repo, dead);
+    const { leaseManifest } = await import('../../src/store/oci-artifact.js');
     await client.pushBlob(store.repo, Buffer.from('{}'));
-    await client.pushManifest(store.repo, 'signet.lease', am('signet.lease', dead, 'application/vnd.signet.lease.v1+json'), MEDIA_TYPES.ociManifest);
+    await client.pushManifest(store.repo, 'signet.lease', leaseManifest(dead), MEDIA_TYPES.ociManifest);
     expect(await store.withLock(async () => 'ran')).toBe('ran');
   });
 

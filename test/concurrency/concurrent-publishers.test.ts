@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startRegistry, type RegistryServer } from '../support/registry-server.js';
+import { CLI, runScenario, type ScenarioOptions } from '../support/concurrency-scenario.js';
+
+let reg: RegistryServer;
+let dir: string;
+beforeAll(async () => {
+  if (!existsSync(CLI) || process.env['SIGNET_TEST_REBUILD'] !== '0') execFileSync(process.execPath, ['scripts/build.mjs']);
+  reg = await startRegistry();
+  dir = await mkdtemp(join(tmpdir(), 'signet-concurrency-'));
+});
+afterAll(async () => {
+  await reg?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+// 8 signer lanes × 25 tags, each lane signing in 5 processes of 5 tags
+// (keystore unlock costs ~0.2 s of scrypt per key per process), while two
+// verifier loops run `signet verify` one tag at a time.
+const shape = { lanes: 8, tagsPerLane: 10, batchSize: 5, verifierLoops: 2, unsignedTags: 10 };
+
+async function scenario(trustRepo: (label: string) => string, label: string) {
+  const caseDir = join(dir, label);
+  const options: ScenarioOptions = { ...shape, dir: caseDir, registryHost: reg.host, trustRepo: trustRepo(label) };
+  const report = await runScenario(options);
+  console.log(`${label}: ${report.signProcesses} sign processes, ${report.verifications.length} verifications in ${report.seconds.toFixed(1)} s`);
+  expect(report.signFailures.map((f) => f.stderr)).toEqual([]);
+  expect(report.violations).toEqual([]);
+  expect(report.verifications.filter((v) => v.expected === 'signed').length).toBeGreaterThan(0);
+  expect(report.verifications.filter((v) => v.expected === 'unsigned').length).toBeGreaterThan(0);
+  expect({ code: report.final.code, stderr: report.final.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(report.final.stdout.trim().split('\n')).toHaveLength(shape.lanes * shape.tagsPerLane);
+}
+
+describe('when 8 signers publish into one trust repository at once', () => {
+  it('in an OCI registry, loses no target and no verifier ever gets a wrong answer', async () => {
+    await scenario((label) => `oci://${reg.host}/team/app-trust-${label}`, 'oci');
+  }, 600_000);
+
+  it('in a directory, loses no target and no verifier ever gets a wrong answer', async () => {
+    await scenario((label) => join(dir, label, 'trust'), 'dir');
+  }, 600_000);
+});

@@ -13,6 +13,7 @@ import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
 import type { SignetContext } from './context.js';
+import { TRUST_TAG_PREFIX } from '../store/oci-tags.js';
 
 export interface SignOptions extends TrustOptions, ReferenceOptions {
   /** Sign into this delegated role instead of the top-level targets role. */
@@ -96,7 +97,8 @@ async function expandTags(refs: ImageReference[], options: SignOptions, ctx: Sig
   const out: ImageReference[] = [];
   for (const ref of refs) {
     const source = await openImageSource(ref, ctx.registry);
-    const tags = await source.listTags(ref);
+    // Trust metadata kept in the image's own repository (tags `signet.*`) is not an image to sign.
+    const tags = (await source.listTags(ref)).filter((tag) => !tag.startsWith(TRUST_TAG_PREFIX));
     ctx.log(`${ref.text}: ${tags.length} tag(s)`);
     for (const tag of tags) {
       const text = ref.kind === 'oci-layout' ? `oci-layout:${ref.dir}:${tag}` : `${ref.registry}/${ref.repository}:${tag}`;

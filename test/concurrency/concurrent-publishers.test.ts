@@ -22,7 +22,7 @@ afterAll(async () => {
 // 8 signer lanes × 25 tags, each lane signing in 5 processes of 5 tags
 // (keystore unlock costs ~0.2 s of scrypt per key per process), while two
 // verifier loops run `signet verify` one tag at a time.
-const shape = { lanes: 8, tagsPerLane: 10, batchSize: 5, verifierLoops: 2, unsignedTags: 10 };
+const shape = { lanes: 8, tagsPerLane: 25, batchSize: 5, verifierLoops: 2, unsignedTags: 10 };
 
 async function scenario(trustRepo: (label: string) => string, label: string) {
   const caseDir = join(dir, label);

@@ -8,6 +8,7 @@ import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
 import { registerPull } from './pull.js';
+import { registerCopy } from './copy.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -15,5 +16,6 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerVerify,
   registerList,
   registerPull,
+  registerCopy,
   registerDemo,
 ];

@@ -1,0 +1,110 @@
+// Issue 7, "done when", as a new user would do it with only a distribution
+// registry running: init a trust repository in the registry, sign, verify
+// from a second SIGNET_HOME, copy the image (and its trust) elsewhere, verify
+// the copy against the copied and against the original trust repository.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/run-cli.js';
+import { RegistryClient } from '../../src/registry/registry-client.js';
+import { startRegistry, type RegistryServer } from '../support/registry-server.js';
+import { buildImage, pushImage, type BuiltImage } from '../support/oci-images.js';
+
+let reg: RegistryServer;
+let mirror: RegistryServer;
+let dir: string;
+let image: BuiltImage;
+const PASS = 'TEST-ONLY registry flow passphrase';
+const homeA = () => join(dir, 'publisher-home');
+const homeB = () => join(dir, 'deployer-home');
+const cli = (home: string, args: string[]) => runCli(args, { env: { SIGNET_HOME: home, SIGNET_PASSPHRASE: PASS, HOME: dir }, cwd: dir });
+
+beforeAll(async () => {
+  [reg, mirror] = await Promise.all([startRegistry(), startRegistry()]);
+  dir = await mkdtemp(join(tmpdir(), 'signet-registry-flow-'));
+  const client = new RegistryClient();
+  image = buildImage('registry-flow', ['amd64', 'arm64']);
+  await pushImage(client, { registry: reg.host, repository: 'team/app' }, '1.0', image);
+  await pushImage(client, { registry: reg.host, repository: 'team/app' }, 'unsigned', buildImage('never-signed'));
+  await client.close();
+});
+afterAll(async () => {
+  await Promise.all([reg?.stop(), mirror?.stop()]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a trust repository kept in the registry itself', () => {
+  let rootCopy: string;
+
+  it('is created with signet init oci://… and signs a multi-platform image', async () => {
+    const init = await cli(homeA(), ['init', `oci://${reg.host}/team/app`, '--scope', 'team/app', '--json']);
+    expect(init.stderr).not.toMatch(/error/);
+    expect(init.code).toBe(0);
+    rootCopy = join(dir, 'root-for-deployers.json');
+    await copyFile((JSON.parse(init.stdout) as { rootPath: string }).rootPath, rootCopy);
+
+    const sign = await cli(homeA(), ['sign', `${reg.host}/team/app:1.0`]);
+    expect(sign.stderr).not.toMatch(/error/);
+    expect(sign.code).toBe(0);
+    expect(sign.stdout).toContain(image.descriptor.digest);
+
+    const tags = await new RegistryClient().listTags({ registry: reg.host, repository: 'team/app' });
+    expect(tags).toEqual(expect.arrayContaining(['1.0', 'signet.timestamp.json', 'signet.1.root.json', 'signet.2.targets.json']));
+  });
+
+  it('verifies from a second SIGNET_HOME that has only the pinned root', async () => {
+    const trust = ['--trust-repo', `oci://${reg.host}/team/app`, '--root', rootCopy];
+    const ok = await cli(homeB(), ['verify', `${reg.host}/team/app:1.0`, ...trust]);
+    expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(ok.stdout.trim()).toBe(`${reg.host}/team/app@${image.descriptor.digest}`);
+    const unsigned = await cli(homeB(), ['verify', `${reg.host}/team/app:unsigned`, ...trust]);
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.stderr).toMatch(/team\/app:unsigned is not signed/);
+  });
+
+  it('copies the image and its trust to another repository; the copy verifies against either trust repository', async () => {
+    const copy = await cli(homeA(), ['copy', `${reg.host}/team/app:1.0`, `${reg.host}/mirror/app`, '--with-trust', '--json']);
+    expect(copy.stderr).not.toMatch(/error/);
+    expect(copy.code).toBe(0);
+    const report = JSON.parse(copy.stdout) as { digest: string; manifests: number; trust: { to: string; written: number } };
+    expect(report.digest).toBe(image.descriptor.digest);
+    expect(report.manifests).toBe(3);
+    expect(report.trust.to).toBe(`oci://${reg.host}/mirror/app`);
+
+    for (const trustRepo of [`oci://${reg.host}/mirror/app`, `oci://${reg.host}/team/app`]) {
+      const verified = await cli(homeB(), ['verify', `${reg.host}/mirror/app:1.0`, '--name', 'team/app', '--trust-repo', trustRepo, '--root', rootCopy]);
+      expect({ trustRepo, code: verified.code, stderr: verified.stderr }).toEqual({ trustRepo, code: 0, stderr: '' });
+      expect(verified.stdout.trim()).toBe(`${reg.host}/mirror/app@${image.descriptor.digest}`);
+    }
+  });
+
+  it('copies to a mirror registry under the same name; every platform verifies there with no --name', async () => {
+    const copy = await cli(homeA(), ['copy', `${reg.host}/team/app:1.0`, `${mirror.host}/team/app`, '--with-trust']);
+    expect(copy.code).toBe(0);
+    const children = (JSON.parse(Buffer.from(image.manifestBytes).toString()) as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest);
+    const refs = [`${mirror.host}/team/app:1.0`, ...children.map((d) => `${mirror.host}/team/app@${d}`)];
+    for (const trustRepo of [`oci://${mirror.host}/team/app`, `oci://${reg.host}/team/app`]) {
+      const verified = await cli(homeB(), ['verify', ...refs, '--trust-repo', trustRepo, '--root', rootCopy]);
+      expect({ trustRepo, code: verified.code, stderr: verified.stderr }).toEqual({ trustRepo, code: 0, stderr: '' });
+    }
+  });
+
+  it('refuses a tampered copy: a tag re-pointed on the mirror fails with exit 1', async () => {
+    const client = new RegistryClient();
+    await pushImage(client, { registry: mirror.host, repository: 'team/app' }, '1.0', buildImage('attacker'));
+    await client.close();
+    const verified = await cli(homeB(), ['verify', `${mirror.host}/team/app:1.0`, '--trust-repo', `oci://${mirror.host}/team/app`, '--root', rootCopy]);
+    expect(verified.code).toBe(1);
+    expect(verified.stderr).toMatch(/does not match its signature/);
+  });
+
+  it('refuses to copy trust into a repository that holds a different trust repository', async () => {
+    const other = await cli(join(dir, 'other-home'), ['init', `oci://${reg.host}/other/app`]);
+    expect(other.code).toBe(0);
+    const copy = await cli(homeA(), ['copy', `${reg.host}/team/app:1.0`, `${reg.host}/other/app`, '--with-trust']);
+    expect(copy.code).toBe(2);
+    expect(copy.stderr).toMatch(/already holds a different 1\.root\.json/);
+  });
+});

@@ -85,12 +85,12 @@ export class RegistryLease {
     const mine = Buffer.from(JSON.stringify({ token, host: hostname(), pid: process.pid, ttlMs: this.ttlMs } satisfies LeaseDoc));
     await this.cell.prepare?.();
     for (let attempt = 0; ; attempt++) {
+      if (performance.now() > deadline) {
+        throw new InconclusiveError('store-locked', `could not take the publish lease on ${this.options.location} within ${Math.round(this.waitMs / 1000)} s (another publisher holds it, or the registry answers too slowly for a safe lease); retry later`);
+      }
       const readAt = performance.now();
       const current = await this.readDoc();
       if (this.isTaken(current)) {
-        if (performance.now() > deadline) {
-          throw new InconclusiveError('store-locked', `${this.options.location} has been locked by another publisher (${describe(current!)}) for too long; retry later`);
-        }
         await sleep(Math.min(25 * 2 ** Math.min(attempt, 4), 400) * (0.5 + Math.random()));
         continue;
       }
@@ -136,10 +136,6 @@ export class RegistryLease {
   private async writeDoc(doc: LeaseDoc): Promise<void> {
     await this.cell.write(Buffer.from(JSON.stringify(doc)));
   }
-}
-
-function describe(doc: LeaseDoc): string {
-  return `lease ${String(doc.token).slice(0, 8)} held by pid ${doc.pid ?? '?'} on ${doc.host ?? '?'}`;
 }
 
 function processAlive(pid: number): boolean {

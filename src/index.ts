@@ -18,6 +18,16 @@ export { binFor, binName } from './trust/succinct-bins.js';
 export { Keystore, type PassphraseProvider, type PassphraseRequest, type KeyInfo } from './keys/keystore.js';
 export { ed25519Signer, type Signer, type SignerProvider } from './keys/signer.js';
 export { keyIdOf, shortKeyId, fingerprint } from './keys/key-id.js';
+export { KEY_FORMAT, DEFAULT_SCRYPT, WrongPassphraseError, KeyFileTamperedError, type KeyFile } from './keys/key-file.js';
+export { PUBLIC_KEY_FORMAT, readPublicKeyFile, parsePublicKey, publicKeyPem, type PublicKeyExport, type PublicKeyRead } from './keys/public-key-file.js';
+// offline root ceremony (files only)
+export { createRoot, parseRoleAssignments, parseThresholds, parseExpiries, type CreateRootOptions } from './ceremony/root-create.js';
+export { signRoot, type SignRootResult } from './ceremony/root-sign.js';
+export { describeRoot, rootSigningKeys, type RootReport, type ThresholdStatus } from './ceremony/root-report.js';
+export { rotateRoot, type RootChanges } from './ceremony/root-rotate.js';
+export { publishRoot, type PublishRootResult } from './ceremony/root-publish.js';
+export { readRootFile, writeRootFile } from './ceremony/root-file.js';
+export { loadCeremonySigner, resolveKeyReference, resolveKeystoreKeyId } from './ceremony/ceremony-signer.js';
 // stores
 export type { MetadataStore } from './store/metadata-store.js';
 export { DirectoryStore } from './store/directory-store.js';
@@ -28,6 +38,12 @@ export { OciLayout } from './image/oci-layout.js';
 export { openImageSource, type ImageSource } from './image/image-source.js';
 export { MEDIA_TYPES, type Manifest } from './image/manifest.js';
 export { writeSampleLayout, sampleManifest, sampleIndex, addToLayout } from './image/sample-images.js';
+// registries (undici loads with these; the CLI imports them lazily)
+export { parseRegistryReference, formatRegistryReference, withoutRegistryHost } from './registry/reference.js';
+export { RegistryClient, MANIFEST_ACCEPT, type Repository } from './registry/registry-client.js';
+export { DockerConfigCredentials, staticCredentials, firstOf, type Credential, type CredentialSource } from './registry/credentials.js';
+export type { RegistryClientOptions } from './registry/registry-options.js';
+export { pullImage, type PullResult } from './registry/pull-image.js';
 // verification
 export { withTrustSession, type TrustSession, type TrustSource } from './verify/trust-session.js';
 export { verifyManifest, type VerifiedImage } from './verify/verify-image.js';
@@ -38,6 +54,8 @@ export { initTrustRepository } from './workflows/init.js';
 export { signImages } from './workflows/sign.js';
 export { verifyImages } from './workflows/verify.js';
 export { listSigned } from './workflows/list.js';
+export { pullVerifiedImage } from './workflows/pull.js';
+export { publishSignedRoot } from './workflows/root-publish.js';
 export { runDemo } from './workflows/demo.js';
 // CLI
 export { runCli, type CliResult, type RunCliOptions } from './cli/run-cli.js';

@@ -16,6 +16,8 @@ export const LIMITS = {
   layoutIndexBytes: 4 * MiB,
   /** Trust policy, key files, root pins. */
   configFileBytes: 1 * MiB,
+  /** A passphrase file (--passphrase-file, --new-passphrase-file). */
+  passphraseFileBytes: 64 * KiB,
   /** Root rotations walked in one update (TUF 5.3). */
   maxRootRotations: 256,
   /** Delegated roles visited while looking up one target (TUF 5.6.7). */

@@ -121,7 +121,9 @@ export class Authenticator {
     const token = isRecord(doc) ? (typeof doc['token'] === 'string' ? doc['token'] : doc['access_token']) : undefined;
     if (typeof token !== 'string' || token === '') throw new InconclusiveError('registry-auth', `the token service at ${redactUrl(url)} gave no token`);
     const seconds = isRecord(doc) && typeof doc['expires_in'] === 'number' && doc['expires_in'] > 0 ? doc['expires_in'] : DEFAULT_TOKEN_SECONDS;
-    const cached = { header: { authorization: `Bearer ${token}` }, expiresAt: Date.now() + seconds * 1000 - EXPIRY_MARGIN_MS };
+    // Refresh a little early, but never cache a short-lived token for less than half its life.
+    const lifetime = Math.max(seconds * 1000 - EXPIRY_MARGIN_MS, (seconds * 1000) / 2);
+    const cached = { header: { authorization: `Bearer ${token}` }, expiresAt: Date.now() + lifetime };
     this.tokens.set(`${host} ${scope}`, cached);
     return cached.header;
   }

@@ -60,6 +60,13 @@ function errorCode(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EPROTO', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function isNetworkFailure(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && (code.startsWith('UND_ERR') || SOCKET_CODES.has(code));
+}
+
 /** Turn a network failure into "could not reach": method, URL and the system error code. */
 export function networkError(method: string, url: URL, error: unknown): SignetError {
   if (error instanceof SignetError) return error;
@@ -117,7 +124,9 @@ export class HttpTransport {
       try {
         return await handle(res);
       } catch (error) {
-        throw networkError(request.method, res.url, error);
+        // Only failures of the connection become "could not reach"; a sink's own
+        // error (disk full) must not be blamed on the registry.
+        throw isNetworkFailure(error) ? networkError(request.method, res.url, error) : error;
       } finally {
         release(res);
       }

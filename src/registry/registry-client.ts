@@ -8,7 +8,7 @@ import type { RegistryReference } from '../image/image-reference.js';
 import { type Descriptor, type Manifest, mediaTypeOf, MEDIA_TYPES } from '../image/manifest.js';
 import { ociDigest, isSha256Digest } from '../metadata/digest.js';
 import { isRecord } from '../metadata/types.js';
-import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
+import { InconclusiveError, SignetError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { type Headers, type HttpRequest, type HttpResponse, HttpTransport, header, readBounded, redactUrl } from './http-transport.js';
 import { Authenticator } from './authenticator.js';
@@ -70,12 +70,10 @@ export class RegistryClient {
       await this.transport.exchange({ method: 'GET', url: new URL('/v2/', https) }, async () => undefined);
       return https;
     } catch (error) {
-      // Fall back to plain HTTP only when the host does not speak TLS at all;
-      // a certificate problem is reported, never downgraded.
-      if (error instanceof InconclusiveError && error.code === 'registry-unreachable' && /\((EPROTO|ECONNRESET|UND_ERR_SOCKET|HPE_[A-Z_]+|ERR_SSL_[A-Z_]+)\)/.test(error.message)) {
-        return new URL(`http://${host}/`);
-      }
-      throw error;
+      // Fall back to plain HTTP when the host does not speak TLS (or is down: the
+      // plain request then reports that). A certificate problem is reported, never downgraded.
+      if (error instanceof SignetError && (error.code === 'registry-tls' || error.code === 'registry-timeout')) throw error;
+      return new URL(`http://${host}/`);
     }
   }
 

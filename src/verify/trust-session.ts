@@ -39,20 +39,22 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
   return state.withWorkingCopy(async (dir) => {
     const fetcher = new StoreFetcher(source.store);
     const location = source.store.location;
-    const updater = new Updater({
-      metadataDir: dir,
-      metadataBaseUrl: STORE_BASE_URL,
-      fetcher,
-      config: {
-        maxRootRotations: LIMITS.maxRootRotations,
-        maxDelegations: LIMITS.maxDelegations,
-        rootMaxLength: LIMITS.rootBytes,
-        timestampMaxLength: LIMITS.timestampBytes,
-        snapshotMaxLength: LIMITS.snapshotBytes,
-        targetsMaxLength: LIMITS.targetsBytes,
-      },
-    });
+    let updater: Updater;
     try {
+      // The constructor loads the pinned root and checks its own threshold (TUF 5.2).
+      updater = new Updater({
+        metadataDir: dir,
+        metadataBaseUrl: STORE_BASE_URL,
+        fetcher,
+        config: {
+          maxRootRotations: LIMITS.maxRootRotations,
+          maxDelegations: LIMITS.maxDelegations,
+          rootMaxLength: LIMITS.rootBytes,
+          timestampMaxLength: LIMITS.timestampBytes,
+          snapshotMaxLength: LIMITS.snapshotBytes,
+          targetsMaxLength: LIMITS.targetsBytes,
+        },
+      });
       await updater.refresh();
     } catch (error) {
       throw classifyTufError(error, fetcher, location);

@@ -121,6 +121,17 @@ describe('signet pull', () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
+  it('adds to an existing layout, reusing blobs that are already there and intact', async () => {
+    await initTrust();
+    expect((await s.cli(['sign', `${reg.host}/team/app:v1`])).code).toBe(0);
+    const to = join(s.dir, 'twice');
+    expect((await s.cli(['pull', `${reg.host}/team/app:v1`, '--to', to])).code).toBe(0);
+    const again = await s.cli(['pull', `${reg.host}/team/app:v1`, '--to', to, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ digest: image.descriptor.digest, bytes: 0 });
+    await checkLayout(to, 'v1');
+  });
+
   it('refuses an unsigned image before writing anything', async () => {
     await initTrust();
     const to = join(s.dir, 'never');
@@ -190,5 +201,65 @@ describe('signet on a registry that needs credentials', () => {
     const sign = await s.cli(['sign', `${reg.host}/team/app:1.0`], { env: { DOCKER_CONFIG: join(s.dir, 'nowhere') } });
     expect(sign.code).toBe(2);
     expect(sign.stderr).toMatch(/needs credentials.*--password-stdin/);
+  });
+});
+
+describe('signet on a registry with token auth', () => {
+  let reg: RegistryServer;
+  const image = buildImage('tokened', ['amd64', 'arm64']);
+
+  beforeAll(async () => {
+    reg = await startRegistry({ auth: { token: USER } });
+    const client = new RegistryClient({ credentials: staticCredentials(USER.username, USER.password) });
+    await pushImage(client, { registry: reg.host, repository: 'team/app' }, 'v1', image);
+    await client.close();
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
+
+  it('signs, verifies and pulls through the bearer challenge', async () => {
+    await initTrust();
+    const login = ['--username', USER.username, '--password-stdin'];
+    const stdin = `${USER.password}\n`;
+    expect((await s.cli(['sign', `${reg.host}/team/app:v1`, ...login], { stdin })).code).toBe(0);
+    const verify = await s.cli(['verify', `${reg.host}/team/app:v1`, ...login], { stdin });
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toBe(`${reg.host}/team/app@${image.descriptor.digest}\n`);
+    const pull = await s.cli(['pull', `${reg.host}/team/app:v1`, '--to', join(s.dir, 'out'), ...login], { stdin });
+    expect(pull.code, pull.stderr).toBe(0);
+    await checkLayout(join(s.dir, 'out'), 'v1');
+  });
+});
+
+describe('the README registry examples', () => {
+  let reg: RegistryServer;
+
+  beforeAll(async () => {
+    reg = await startRegistry();
+    const client = new RegistryClient();
+    await pushImage(client, { registry: reg.host, repository: 'team/app' }, '1.2.3', buildImage('readme', ['amd64', 'arm64']));
+    await client.close();
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
+
+  it('run as written (with the registry on its test port)', async () => {
+    const readme = await fs.readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Images in a registry'));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    const commands = block
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter((line) => line.startsWith('signet '))
+      .map((line) => line.slice('signet '.length).replaceAll('127.0.0.1:5000', reg.host).split(/\s+/));
+    expect(commands.map((c) => c[0])).toEqual(['sign', 'sign', 'verify', 'pull']);
+    await initTrust();
+    for (const args of commands) {
+      const result = await s.cli(args);
+      expect(result.code, `signet ${args.join(' ')}\n${result.stderr}`).toBe(0);
+    }
+    await checkLayout(join(s.dir, 'app-layout'), '1.2.3');
   });
 });

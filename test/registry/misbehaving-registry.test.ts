@@ -224,6 +224,18 @@ describe('redirects', () => {
     expect(storage.requests[0]!.headers.authorization).toBeUndefined();
   });
 
+  it('stops following a redirect loop', async () => {
+    let hops = 0;
+    const fake = await serve((req, res) => {
+      if (ping(req, res)) return;
+      hops++;
+      res.writeHead(302, { location: `/v2/app/blobs/${DIGEST}?hop=${hops}` }).end();
+    });
+    const error = await caught(client().fetchBlob({ registry: fake.host, repository: 'app' }, { digest: DIGEST, size: 1 }, () => undefined));
+    expect(error.code).toBe('too-many-redirects');
+    expect(hops).toBe(6);
+  });
+
   it('refuses a tags page that points at another origin', async () => {
     const other = await serve((req, res) => res.writeHead(200).end('{"tags":[]}'));
     const fake = await serve((req, res) => {
@@ -304,5 +316,23 @@ describe('the concurrency limit', () => {
     await Promise.all(Array.from({ length: 12 }, (_, i) => c.getManifest({ registry: fake.host, repository: 'app', tag: `t${i}` })));
     expect(peak).toBeLessThanOrEqual(3);
     expect(peak).toBeGreaterThan(1);
+  });
+});
+
+describe('plain HTTP beyond loopback', () => {
+  it('refuses a redirect to plain HTTP on a host not named insecure', async () => {
+    const fake = await serve((req, res) => {
+      if (ping(req, res)) return;
+      res.writeHead(302, { location: 'http://storage.invalid/blob' }).end();
+    });
+    const error = await caught(client().fetchBlob({ registry: fake.host, repository: 'app' }, { digest: DIGEST, size: 1 }, () => undefined));
+    expect(error.code).toBe('insecure-redirect');
+  });
+
+  it('refuses a token realm on plain HTTP off loopback, naming --insecure-registry', async () => {
+    const fake = await serve((req, res) => res.writeHead(401, { 'www-authenticate': 'Bearer realm="http://auth.invalid/token",service="x"' }).end());
+    const error = await caught(client().getManifest({ registry: fake.host, repository: 'app', tag: 'v1' }));
+    expect(error).toMatchObject({ kind: 'usage', code: 'registry-auth' });
+    expect(error.message).toContain('--insecure-registry auth.invalid');
   });
 });

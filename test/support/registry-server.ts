@@ -9,6 +9,7 @@
 //   reg.host  // '127.0.0.1:PORT'; reg.issuer?.requests counts token requests
 //   await skopeoCopy(layoutDir, 'v1', `${reg.host}/team/app:v1`, { all: true });
 //   await reg.stop();                                        // SIGTERM by PID, temp dir removed
+// Images to push: buildImage/writeImage/pushImage in ./oci-images.ts (deterministic, multi-platform).
 
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createServer, get, type Server } from 'node:http';
@@ -79,6 +80,7 @@ export interface RegistryServer {
 
 /** A bcrypt htpasswd line, via the system crypt(3) (libxcrypt) through perl; no apache2-utils needed. */
 export async function htpasswdLine(username: string, password: string): Promise<string> {
+  requireBinary('/usr/bin/perl', 'perl-base');
   const alphabet = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   let salt = '';
   for (let i = 0; i < 22; i++) salt += alphabet[Math.floor(Math.random() * 64)];

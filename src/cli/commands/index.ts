@@ -9,6 +9,8 @@ import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
 import { registerPull } from './pull.js';
 import { registerCopy } from './copy.js';
+import { registerKey } from './key/index.js';
+import { registerRoot } from './root/index.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -18,4 +20,6 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerPull,
   registerCopy,
   registerDemo,
+  registerKey,
+  registerRoot,
 ];

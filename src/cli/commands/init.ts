@@ -11,6 +11,7 @@ import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions }
 interface InitCommandOptions extends CommonOptions, RegistryCommandOptions {
   scope?: string;
   expires?: string[];
+  rootFile?: string;
 }
 
 export function registerInit(program: Command, cli: CliRuntime): void {
@@ -19,12 +20,14 @@ export function registerInit(program: Command, cli: CliRuntime): void {
     .description('create a trust repository: new keys for root, targets, snapshot and timestamp, version 1 of each role')
     .argument('<trust-repo>', 'where to publish trust metadata: a directory, or oci://host[:port]/repository (in the registry, next to the images)')
     .option('--scope <glob>', 'add a trust policy entry: images whose name matches use this repository (e.g. "team/*")')
+    .option('--root-file <file>', 'start from a root signed in an offline ceremony (`signet root sign`) instead of new keys; the keystore must hold its targets, snapshot and timestamp keys')
     .option('--expires <role=duration...>', 'how long each role stays valid when signed, e.g. targets=30d timestamp=12h (defaults: root 1y, targets 90d, snapshot 7d, timestamp 1d)');
   withRegistryOptions(withPassphraseOptions(withOutputOptions(command)));
   examples(command, [
     'signet init oci://registry.example.com/team/app --scope team/app',
     'SIGNET_PASSPHRASE=… signet init ./trust --scope "team/*"',
     'signet init /srv/trust --expires timestamp=12h snapshot=3d --passphrase-file pass.txt',
+    'signet init /srv/trust --root-file root.json --scope "acme/**"    # root from an offline ceremony (see SECURITY.md)',
   ]);
   command.action(async (location: string, options: InitCommandOptions) => {
     const { initTrustRepository } = await import('../../workflows/init.js');
@@ -33,6 +36,10 @@ export function registerInit(program: Command, cli: CliRuntime): void {
     const initOptions: Parameters<typeof initTrustRepository>[1] = {};
     if (options.scope) initOptions.scope = options.scope;
     if (options.expires) initOptions.expirySeconds = parseExpiries(options.expires);
+    if (options.rootFile) {
+      if (options.expires) throw new UsageError('bad-option', '--expires cannot change a ceremony root; set expiries at `signet root create`');
+      initOptions.rootFile = options.rootFile;
+    }
     const result = await initTrustRepository(location, initOptions, ctx);
     cli.print(options, result, () => [
       `Created trust repository ${result.location}`,

@@ -4,7 +4,7 @@
 // the copy against the copied and against the original trust repository.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
@@ -106,5 +106,32 @@ describe('a trust repository kept in the registry itself', () => {
     const copy = await cli(homeA(), ['copy', `${reg.host}/team/app:1.0`, `${reg.host}/other/app`, '--with-trust']);
     expect(copy.code).toBe(2);
     expect(copy.stderr).toMatch(/already holds a different 1\.root\.json/);
+  });
+});
+
+describe('the README section "Trust metadata in the registry itself"', () => {
+  it('runs as written against a fresh registry', async () => {
+    const fresh = await startRegistry();
+    try {
+      const client = new RegistryClient();
+      await pushImage(client, { registry: fresh.host, repository: 'team/app' }, '1.0', buildImage('readme'));
+      await client.close();
+      const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+      const section = readme.slice(readme.indexOf('## Trust metadata in the registry itself'));
+      const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+      const lines = block
+        .split('\n')
+        .map((line) => line.replace(/\s+#.*$/, '').trim())
+        .filter((line) => line.startsWith('signet '));
+      expect(lines.map((l) => l.split(' ')[1])).toEqual(['init', 'sign', 'verify', 'copy', 'verify']);
+      const home = join(dir, 'readme-home');
+      for (const line of lines) {
+        const args = line.slice('signet '.length).replaceAll('127.0.0.1:5000', fresh.host).split(/\s+/);
+        const result = await cli(home, args);
+        expect(result.code, `${line}\n${result.stderr}`).toBe(0);
+      }
+    } finally {
+      await fresh.stop();
+    }
   });
 });

@@ -3,7 +3,7 @@
 // written once, roots first and `timestamp.json` last, under the destination's
 // publish lock, so readers of the destination see the old or the new state.
 
-import type { MetadataStore } from '../store/metadata-store.js';
+import type { MetadataStore, PublishLock } from '../store/metadata-store.js';
 import { UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 
@@ -27,7 +27,7 @@ export async function copyTrustRepository(from: MetadataStore, to: MetadataStore
   const roots = names.filter((n) => Number.isFinite(rootVersion(n))).sort((a, b) => rootVersion(a) - rootVersion(b));
   const rest = names.filter((n) => n !== 'timestamp.json' && !roots.includes(n)).sort();
   const result: TrustCopyResult = { written: 0, unchanged: 0 };
-  return to.withLock(async (lock) => {
+  return to.withLock(async (lock?: PublishLock) => {
     for (const name of [...roots, ...rest]) {
       const bytes = await readOrFail(from, name);
       const existing = await to.get(name, limitFor(name));
@@ -52,7 +52,7 @@ export async function copyTrustRepository(from: MetadataStore, to: MetadataStore
       result.unchanged++;
       return result;
     }
-    await lock.confirm();
+    await lock?.confirm();
     await to.put('timestamp.json', timestamp);
     result.written++;
     return result;

@@ -18,7 +18,7 @@ import { parseEnvelope } from '../metadata/types.js';
 import { checkThreshold, requireThreshold, signEnvelope } from '../metadata/signing.js';
 import { expiryAfter } from '../metadata/expiry.js';
 import { sha256Hex } from '../metadata/digest.js';
-import { metadataFileName, type MetadataStore } from '../store/metadata-store.js';
+import { metadataFileName, type MetadataStore, type PublishLock } from '../store/metadata-store.js';
 import type { SignerProvider } from '../keys/signer.js';
 import { shortKeyId } from '../keys/key-id.js';
 import { loadLatestRoot } from './root-chain.js';
@@ -297,10 +297,11 @@ export async function updateRepository<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await store.withLock(async (lock) => {
+      // `lock` may be undefined from a store written against the older withLock(() => …).
+      return await store.withLock(async (lock?: PublishLock) => {
         const repo = await TrustRepository.load(store, pinned);
         const result = await edit(repo);
-        const written = await repo.publish({ ...options, beforeCommit: () => lock.confirm() });
+        const written = await repo.publish({ ...options, beforeCommit: async () => lock?.confirm() });
         if (written !== undefined) await confirmPublished(store, written);
         return result;
       });

@@ -49,14 +49,10 @@ export async function copyWithTrust(srcText: string, dstText: string, options: C
   }
   // Without an explicit destination tag, keep the source's tag (not "latest").
   const tag = hasExplicitTag(dstText) ? dst.tag : src.tag;
-  const copied = await copyImage(client, src, manifest, { registry: dst.registry, repository: dst.repository }, tag);
-  const report: CopyReport = {
-    source: src.text,
-    destination: `${dst.registry}/${dst.repository}${tag ? `:${tag}` : `@${manifest.digest}`}`,
-    ...copied,
-  };
-  ctx.log(`copied ${report.source} → ${report.destination} (${copied.manifests} manifest(s), ${copied.blobsCopied} blob(s) uploaded)`);
+  const destination = `${dst.registry}/${dst.repository}${tag ? `:${tag}` : `@${manifest.digest}`}`;
 
+  // Trust first: once the copied tag appears, it already verifies at the destination.
+  let trustReport: CopyReport['trust'];
   if (options.withTrust) {
     const trust = await resolveTrust(src.name, options, ctx);
     // Never carry metadata that does not verify from the pinned root.
@@ -70,9 +66,14 @@ export async function copyWithTrust(srcText: string, dstText: string, options: C
     }
     const target = await openStore(to, ctx.cwd, ctx.registry ?? {});
     const result = await copyTrustRepository(trust.store, target);
-    report.trust = { from: trust.store.location, to: target.location, ...result };
+    trustReport = { from: trust.store.location, to: target.location, ...result };
     ctx.log(`copied trust repository ${trust.store.location} → ${target.location} (${result.written} file(s) written, ${result.unchanged} already there)`);
   }
+
+  const copied = await copyImage(client, src, manifest, { registry: dst.registry, repository: dst.repository }, tag);
+  ctx.log(`copied ${src.text} → ${destination} (${copied.manifests} manifest(s), ${copied.blobsCopied} blob(s) uploaded)`);
+  const report: CopyReport = { source: src.text, destination, ...copied };
+  if (trustReport) report.trust = trustReport;
   return report;
 }
 

@@ -54,7 +54,7 @@ export async function copyWithTrust(srcText: string, dstText: string, options: C
   // Trust first: once the copied tag appears, it already verifies at the destination.
   let trustReport: CopyReport['trust'];
   if (options.withTrust) {
-    const trust = await resolveTrust(src.name, options, ctx);
+    const trust = await resolveTrust(src.name, options, ctx, src);
     // Never carry metadata that does not verify from the pinned root.
     await TrustRepository.load(trust.store, trust.pinnedRoot);
     let to = options.trustTo;

@@ -4,7 +4,7 @@
 // the copy against the copied and against the original trust repository.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
@@ -89,6 +89,19 @@ describe('a trust repository kept in the registry itself', () => {
       const verified = await cli(homeB(), ['verify', ...refs, '--trust-repo', trustRepo, '--root', rootCopy]);
       expect({ trustRepo, code: verified.code, stderr: verified.stderr }).toEqual({ trustRepo, code: 0, stderr: '' });
     }
+  });
+
+  it('finds the trust next to the image wherever it was copied, with a policy store oci://{registry}/{repository}', async () => {
+    const home = join(dir, 'template-home');
+    await mkdir(home, { recursive: true });
+    const policy = { version: 1, trust: [{ scope: 'team/*', store: 'oci://{registry}/{repository}', root: rootCopy }] };
+    await writeFile(join(home, 'policy.json'), JSON.stringify(policy));
+    for (const host of [reg.host, mirror.host]) {
+      const verified = await cli(home, ['verify', `${host}/team/app:1.0`]);
+      expect({ host, code: verified.code, stderr: verified.stderr }).toEqual({ host, code: 0, stderr: '' });
+    }
+    const copy = await cli(home, ['verify', `${reg.host}/mirror/app:1.0`, '--name', 'team/app']);
+    expect({ code: copy.code, stderr: copy.stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it('refuses a tampered copy: a tag re-pointed on the mirror fails with exit 1', async () => {

@@ -80,8 +80,7 @@ export function leaseManifest(doc: Uint8Array): Buffer {
 }
 
 /** The lease document in a lease manifest; a foreign or malformed manifest reads as no lease. */
-export function leaseOf(manifestBytes: Uint8Array, where: string): Uint8Array | undefined {
-  void where;
+export function leaseOf(manifestBytes: Uint8Array): Uint8Array | undefined {
   try {
     const doc = JSON.parse(Buffer.from(manifestBytes).toString('utf8')) as unknown;
     const text = isRecord(doc) && isRecord(doc['annotations']) ? doc['annotations'][LEASE_ANNOTATION] : undefined;

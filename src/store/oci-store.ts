@@ -60,7 +60,7 @@ export class OciStore implements MetadataStore {
       },
       read: async () => {
         const manifest = await this.getManifestOrUndefined(LEASE_TAG);
-        return manifest && leaseOf(manifest.bytes, this.location);
+        return manifest && leaseOf(manifest.bytes);
       },
       write: async (bytes: Uint8Array) => {
         await this.faults(`tag ${LEASE_TAG}`);

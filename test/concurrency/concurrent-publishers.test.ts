@@ -28,7 +28,11 @@ async function scenario(trustRepo: (label: string) => string, label: string) {
   const caseDir = join(dir, label);
   const options: ScenarioOptions = { ...shape, dir: caseDir, registryHost: reg.host, trustRepo: trustRepo(label) };
   const report = await runScenario(options);
-  console.log(`${label}: ${report.signProcesses} sign processes, ${report.verifications.length} verifications in ${report.seconds.toFixed(1)} s`);
+  const count = (kind: string) => report.verifications.filter((v) => v.expected === kind).length;
+  console.log(
+    `${label}: ${report.signProcesses} sign processes (${report.republishes} publishes re-applied), ` +
+      `${report.verifications.length} verifications (${count('signed')} signed, ${count('unsigned')} unsigned, ${count('in-flight')} in flight) in ${report.seconds.toFixed(1)} s`,
+  );
   expect(report.signFailures.map((f) => f.stderr)).toEqual([]);
   expect(report.violations).toEqual([]);
   expect(report.verifications.filter((v) => v.expected === 'signed').length).toBeGreaterThan(0);

@@ -61,6 +61,8 @@ export interface ScenarioReport {
   violations: Judgement[];
   final: ProcessResult;
   signProcesses: number;
+  /** Publishes re-applied after a lost lock or race (from the signers' diagnostics). */
+  republishes: number;
   seconds: number;
 }
 
@@ -86,6 +88,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
   const begun = new Set<string>();
   const signFailures: ProcessResult[] = [];
   let signProcesses = 0;
+  let republishes = 0;
   let signing = true;
 
   const lane = async (tags: string[]) => {
@@ -94,6 +97,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
       batch.forEach((t) => begun.add(t));
       signProcesses++;
       const result = await runSignet(['sign', ...trustArgs, ...batch.map(ref)], signerHome);
+      republishes += (result.stderr.match(/\(attempt \d+ of \d+\)/g) ?? []).length;
       if (result.code === 0) batch.forEach((t) => done.add(t));
       else signFailures.push(result);
     }
@@ -132,5 +136,5 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
   );
   void begun;
   await fs.writeFile(join(o.dir, 'report.json'), JSON.stringify({ verifications, signFailures }, null, 1));
-  return { signFailures, verifications, violations, final, signProcesses, seconds: (performance.now() - started) / 1000 };
+  return { signFailures, verifications, violations, final, signProcesses, republishes, seconds: (performance.now() - started) / 1000 };
 }

@@ -148,3 +148,31 @@ describe('the README section "Trust metadata in the registry itself"', () => {
     }
   });
 });
+
+describe('a trust repository in a registry that requires credentials', () => {
+  it('is initialised, signed into and verified with --username/--password-stdin, and refused without them', async () => {
+    const USER = { username: 'release-bot', password: 'TEST-ONLY-trust-registry-password' };
+    const secured = await startRegistry({ auth: { htpasswd: USER } });
+    try {
+      const { staticCredentials } = await import('../../src/registry/credentials.js');
+      const client = new RegistryClient({ credentials: staticCredentials(USER.username, USER.password) });
+      await pushImage(client, { registry: secured.host, repository: 'team/app' }, '1.0', buildImage('secured'));
+      await client.close();
+      const home = join(dir, 'secured-home');
+      const login = ['--username', USER.username, '--password-stdin'];
+      const withLogin = (args: string[]) =>
+        runCli([...args, ...login], { env: { SIGNET_HOME: home, SIGNET_PASSPHRASE: PASS, HOME: dir }, cwd: dir, stdin: `${USER.password}\n` });
+      const init = await withLogin(['init', `oci://${secured.host}/team/app`, '--scope', 'team/app']);
+      expect({ code: init.code, err: init.stderr.includes('error') }).toEqual({ code: 0, err: false });
+      const sign = await withLogin(['sign', `${secured.host}/team/app:1.0`]);
+      expect({ code: sign.code, err: sign.stderr.includes('error') }).toEqual({ code: 0, err: false });
+      const verify = await withLogin(['verify', `${secured.host}/team/app:1.0`]);
+      expect({ code: verify.code, stderr: verify.stderr }).toEqual({ code: 0, stderr: '' });
+      for (const out of [init, sign, verify]) expect(out.stdout + out.stderr).not.toContain(USER.password);
+      const anonymous = await cli(home, ['verify', `${secured.host}/team/app:1.0`]);
+      expect(anonymous.code).toBe(2);
+    } finally {
+      await secured.stop();
+    }
+  });
+});

@@ -35,7 +35,8 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
 
 /**
  * Write `bytes` to `path` only if nothing is there yet (link(2) of a synced
- * temp file, atomic and exclusive). Returns false when `path` exists.
+ * temp file, atomic and exclusive; on filesystems without hard links, a
+ * check then rename). Returns false when `path` exists.
  */
 export async function writeFileExclusive(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<boolean> {
   const dir = dirname(path);
@@ -51,8 +52,12 @@ export async function writeFileExclusive(path: string, bytes: Uint8Array, option
     await options.beforeRename?.();
     await fs.link(temp, path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    // No hard links on this filesystem: check, then rename (exclusive only under the publish lock).
+    if (await fs.lstat(path).then(() => true, () => false)) return false;
+    await fs.rename(temp, path);
   } finally {
     await fs.rm(temp, { force: true });
   }

@@ -62,5 +62,32 @@ export { listSigned } from './workflows/list.js';
 export { pullVerifiedImage } from './workflows/pull.js';
 export { publishSignedRoot } from './workflows/root-publish.js';
 export { runDemo } from './workflows/demo.js';
+// Notary v1 / Docker Content Trust: read, verify, migrate
+export { NotaryTrustedSet, type TrustedTargetsRole } from './notary/notary-trusted-set.js';
+export { loadNotaryCollection, type NotaryCollection, type LoadNotaryOptions } from './notary/notary-client.js';
+export { TrustDirectoryFetcher, type NotaryFetcher, type NotaryFileRequest } from './notary/notary-fetcher.js';
+export { NotaryServerFetcher } from './notary/notary-server-fetcher.js';
+export { certificatePin, keyIdPin, type NotaryPin } from './notary/notary-pin.js';
+export { dockerTags, RELEASES_ROLE, type NotaryTag } from './notary/docker-tags.js';
+export { planNotaryMigration, applyNotaryMigration, repositoryNameOf, type NotaryMigrationPlan } from './notary/notary-migration.js';
+export { migrateNotary } from './workflows/migrate-notary.js';
+export { verifyNotaryImages } from './workflows/verify-notary.js';
 // CLI
 export { runCli, type CliResult, type RunCliOptions } from './cli/run-cli.js';
+// revoke, rotate, delegate, freshness
+export { revokeTargets, type RevokeRequest, type RevokedTarget } from './trust/revoke-targets.js';
+export { REVOKED_FIELD, recordRevocation, revocationOf, type RevocationRecord } from './trust/revocation-records.js';
+export { addDelegation, removeDelegation, listDelegations, findDelegation, withDigestPatterns, type DelegationSpec, type DelegationInfo } from './trust/delegations.js';
+export { requireDelegatedPaths } from './trust/delegated-paths.js';
+export { prepareDetached, signDetached, publishDetached, parseDetached, serializeDetached, summarize as summarizeDetached, type DetachedRole, type DetachedSummary } from './trust/detached-role.js';
+export { rotateRoleKeys, type KeyChange, type RotationResult } from './trust/key-rotation.js';
+export { revokeKey, type KeyRevocationResult } from './trust/key-revocation.js';
+export { nextRoot, signNextRoot } from './trust/next-root.js';
+export { refreshMetadata, DEFAULT_SNAPSHOT_WITHIN_SECONDS, type RefreshOptions, type RefreshPlan } from './trust/freshness.js';
+export { repositoryStatus, type RepositoryStatus, type RoleStatus } from './trust/repository-status.js';
+export { notSignedError } from './verify/not-signed-error.js';
+export { revokeImages } from './workflows/revoke.js';
+export { addDelegationWorkflow, removeDelegationWorkflow, listDelegationsWorkflow, signDelegationFile, publishDelegationFile, inspectDelegationFile } from './workflows/delegation.js';
+export { signDetachedImages } from './workflows/sign-detached.js';
+export { rotateKeyWorkflow, revokeKeyWorkflow } from './workflows/key-rotation.js';
+export { refreshTimestampWorkflow, statusWorkflow } from './workflows/freshness.js';

@@ -47,4 +47,10 @@ export const LIMITS = {
   /** Blobs (config and layers) one image manifest may list, and the largest blob we copy. */
   maxManifestBlobs: 1024,
   blobBytes: 64 * 1024 * MiB,
+  /** Revocation records kept per targets role (oldest dropped first). */
+  maxRevocationRecords: 4096,
+  /** Notary v1: a token service's JSON answer (registry-style token auth). */
+  notaryTokenBytes: 64 * KiB,
+  /** Notary v1: roles fetched for one collection (targets + delegations). */
+  notaryMaxRoles: 64,
 } as const;

@@ -8,6 +8,7 @@ import { StoreFetcher, STORE_BASE_URL } from './store-fetcher.js';
 import { TrustedState, trustedStateId } from './trusted-state.js';
 import { classifyTufError } from './tuf-errors.js';
 import { LIMITS } from '../limits.js';
+import { findRevocation, type FoundRevocation } from './revocation-lookup.js';
 
 export interface TrustSource {
   store: MetadataStore;
@@ -27,6 +28,8 @@ export interface TargetInfo {
 export interface TrustSession {
   /** The signed target called `name`, or undefined when no trusted role signs it. */
   lookup(name: string): Promise<TargetInfo | undefined>;
+  /** Why `name` is no longer signed, when a trusted role recorded its revocation (see revocation-lookup.ts). */
+  revocationOf(name: string): Promise<FoundRevocation | undefined>;
   /** Metadata bytes received from the store so far. */
   bytesDownloaded(): number;
   readonly location: string;
@@ -62,6 +65,7 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
     const session: TrustSession = {
       location,
       bytesDownloaded: () => fetcher.bytesDownloaded,
+      revocationOf: (name) => findRevocation(dir, name),
       lookup: async (name) => {
         let info: TargetFile | undefined;
         try {

@@ -12,6 +12,7 @@ import { updateRepository, type TargetEntry } from '../trust/trust-repository.js
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
+import { requireDelegatedPaths } from '../trust/delegated-paths.js';
 import type { SignetContext } from './context.js';
 import { TRUST_TAG_PREFIX } from '../store/oci-tags.js';
 
@@ -57,6 +58,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
       const signedHere: SignedImage[] = [];
       for (const { ref, manifest } of group.items) {
         const entries = targetsFor(ref, manifest);
+        if (options.role) await requireDelegatedPaths(repo, options.role, entries.map((e) => e.name));
         for (const entry of entries) await repo.addTarget(entry, options.role);
         const signed: SignedImage = {
           reference: ref.text,

@@ -7,10 +7,16 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
+import { registerMigrate } from './migrate.js';
 import { registerPull } from './pull.js';
 import { registerCopy } from './copy.js';
 import { registerKey } from './key/index.js';
 import { registerRoot } from './root/index.js';
+import { registerRevoke } from './revoke.js';
+import { registerDelegation } from './delegation.js';
+import { registerKeyRotation } from './key-rotate.js';
+import { registerTimestamp } from './timestamp.js';
+import { registerStatus } from './status.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -19,7 +25,14 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerList,
   registerPull,
   registerCopy,
+  registerRevoke,
+  registerDelegation,
+  registerTimestamp,
+  registerStatus,
   registerDemo,
   registerKey,
   registerRoot,
+  // Adds `key rotate|revoke` to the `key` group registerKey creates: keep it after registerKey.
+  registerKeyRotation,
+  registerMigrate,
 ];

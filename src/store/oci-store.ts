@@ -14,8 +14,10 @@ import type { RegistryClient, Repository } from '../registry/registry-client.js'
 import { MEDIA_TYPES, type Manifest } from '../image/manifest.js';
 import { checkName } from '../image/image-reference.js';
 import { SignetError, UsageError, VerificationError } from '../errors.js';
+import type { RegistryFailure } from '../registry/registry-errors.js';
 
 export const OCI_STORE_PREFIX = 'oci://';
+const BLOB_RACE_ATTEMPTS = 4;
 
 export interface OciStoreOptions {
   /** Registry client settings (auth, TLS); see RegistryClientOptions. */
@@ -64,7 +66,7 @@ export class OciStore implements MetadataStore {
       },
       write: async (bytes: Uint8Array) => {
         await this.faults(`tag ${LEASE_TAG}`);
-        await this.client.pushManifest(this.repo, LEASE_TAG, leaseManifest(bytes), MEDIA_TYPES.ociManifest);
+        await this.pushArtifact(LEASE_TAG, leaseManifest(bytes), [CONFIG_BYTES]);
       },
     };
     this.lease = new RegistryLease(cell, { ...options.lease, location: this.location, faults: this.faults });
@@ -148,7 +150,27 @@ export class OciStore implements MetadataStore {
     if (!this.configPushed) await this.client.pushBlob(this.repo, CONFIG_BYTES);
     this.configPushed = true;
     await this.faults(`tag ${name}`);
-    await this.client.pushManifest(this.repo, tag, artifactManifest(name, bytes), MEDIA_TYPES.ociManifest);
+    await this.pushArtifact(tag, artifactManifest(name, bytes), [bytes, CONFIG_BYTES]);
+  }
+
+  /**
+   * Tag a manifest. Distribution can briefly refuse a manifest whose blob another
+   * client is uploading at the same moment (MANIFEST_BLOB_UNKNOWN / DIGEST_INVALID
+   * when two publishers push the shared config at once): re-push the blobs and retry.
+   */
+  private async pushArtifact(tag: string, manifest: Uint8Array, blobs: Uint8Array[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.pushManifest(this.repo, tag, manifest, MEDIA_TYPES.ociManifest);
+        return;
+      } catch (error) {
+        const codes = (error as RegistryFailure).registry?.codes ?? [];
+        const racing = codes.includes('MANIFEST_BLOB_UNKNOWN') || codes.includes('DIGEST_INVALID') || codes.includes('BLOB_UNKNOWN');
+        if (!racing || attempt >= BLOB_RACE_ATTEMPTS) throw error;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+        for (const blob of blobs) await this.client.pushBlob(this.repo, blob);
+      }
+    }
   }
 
   private checkName(name: string): void {

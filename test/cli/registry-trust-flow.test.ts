@@ -122,8 +122,8 @@ describe('a trust repository kept in the registry itself', () => {
   });
 });
 
-describe('the README section "Trust metadata in the registry itself"', () => {
-  it('runs as written against a fresh registry', async () => {
+describe('the README section "Trust metadata in the registry itself" and `signet copy --help`', () => {
+  it('run as written against a fresh registry', async () => {
     const fresh = await startRegistry();
     try {
       const client = new RegistryClient();
@@ -139,6 +139,17 @@ describe('the README section "Trust metadata in the registry itself"', () => {
       expect(lines.map((l) => l.split(' ')[1])).toEqual(['init', 'sign', 'verify', 'copy', 'verify']);
       const home = join(dir, 'readme-home');
       for (const line of lines) {
+        const args = line.slice('signet '.length).replaceAll('127.0.0.1:5000', fresh.host).split(/\s+/);
+        const result = await cli(home, args);
+        expect(result.code, `${line}\n${result.stderr}`).toBe(0);
+      }
+      // Then the examples of `signet copy --help`, as printed.
+      const help = (await cli(home, ['copy', '--help'])).stdout;
+      const examples = help.slice(help.indexOf('Examples:')).split('\n').map((l) => l.trim()).filter((l) => l.startsWith('signet '));
+      expect(examples).toHaveLength(3);
+      const policy = JSON.parse(await readFile(join(home, 'policy.json'), 'utf8')) as { trust: Array<{ root: string }> };
+      await copyFile(policy.trust[0]!.root, join(dir, 'root.json'));
+      for (const line of examples) {
         const args = line.slice('signet '.length).replaceAll('127.0.0.1:5000', fresh.host).split(/\s+/);
         const result = await cli(home, args);
         expect(result.code, `${line}\n${result.stderr}`).toBe(0);

@@ -22,9 +22,9 @@ export function registerCopy(program: Command, cli: CliRuntime): void {
     .option('--trust-to <location>', 'where the trust copy goes (default: next to the copied image, when the source trust repository is next to the source image)');
   withRegistryOptions(withTrustOptions(withOutputOptions(command)));
   examples(command, [
-    'signet copy registry.example.com/team/app:1.2.3 mirror.example.com/team/app --with-trust',
-    'signet copy 127.0.0.1:5000/team/app:1.2.3 127.0.0.1:5000/mirror/app --with-trust --trust-to oci://127.0.0.1:5000/mirror/app',
-    'signet verify 127.0.0.1:5000/mirror/app:1.2.3 --name team/app --trust-repo oci://127.0.0.1:5000/mirror/app --root ./root.json',
+    'signet copy 127.0.0.1:5000/team/app:1.0 127.0.0.1:5000/mirror/app --with-trust',
+    'signet copy 127.0.0.1:5000/team/app:1.0 127.0.0.1:5000/backup/app:1.0 --with-trust --trust-to oci://127.0.0.1:5000/backup/app',
+    'signet verify 127.0.0.1:5000/mirror/app:1.0 --name team/app --trust-repo oci://127.0.0.1:5000/mirror/app --root ./root.json',
   ]);
   command.action(async (src: string, dst: string, options: CopyCommandOptions) => {
     const { copyWithTrust } = await import('../../workflows/copy.js');

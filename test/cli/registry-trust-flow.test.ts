@@ -160,6 +160,24 @@ describe('the README section "Trust metadata in the registry itself" and `signet
   });
 });
 
+describe('copying an image whose trust repository is a directory', () => {
+  it('asks where the trust copy goes, then carries it into the registry with --trust-to', async () => {
+    const home = join(dir, 'dir-trust-home');
+    const client = new RegistryClient();
+    await pushImage(client, { registry: reg.host, repository: 'team/dirapp' }, '2.0', buildImage('dir-trust'));
+    await client.close();
+    expect((await cli(home, ['init', join(dir, 'dir-trust'), '--scope', 'team/dirapp'])).code).toBe(0);
+    expect((await cli(home, ['sign', `${reg.host}/team/dirapp:2.0`])).code).toBe(0);
+    const noDestination = await cli(home, ['copy', `${reg.host}/team/dirapp:2.0`, `${mirror.host}/team/dirapp`, '--with-trust']);
+    expect(noDestination.code).toBe(2);
+    expect(noDestination.stderr).toMatch(/--trust-to/);
+    const copied = await cli(home, ['copy', `${reg.host}/team/dirapp:2.0`, `${mirror.host}/team/dirapp`, '--with-trust', '--trust-to', `oci://${mirror.host}/team/dirapp`]);
+    expect(copied.code).toBe(0);
+    const verified = await cli(home, ['verify', `${mirror.host}/team/dirapp:2.0`, '--trust-repo', `oci://${mirror.host}/team/dirapp`]);
+    expect({ code: verified.code, stderr: verified.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+});
+
 describe('a trust repository in a registry that requires credentials', () => {
   it('is initialised, signed into and verified with --username/--password-stdin, and refused without them', async () => {
     const USER = { username: 'release-bot', password: 'TEST-ONLY-trust-registry-password' };

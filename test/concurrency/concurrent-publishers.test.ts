@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { startRegistry, type RegistryServer } from '../support/registry-server.js';
-import { CLI, runScenario, type ScenarioOptions } from '../support/concurrency-scenario.js';
+import { runScenario, useCli, type ScenarioOptions } from '../support/concurrency-scenario.js';
+import { bundleCli } from '../support/bundle.js';
 
 let reg: RegistryServer;
 let dir: string;
 beforeAll(async () => {
-  if (!existsSync(CLI) || process.env['SIGNET_TEST_REBUILD'] !== '0') execFileSync(process.execPath, ['scripts/build.mjs']);
   reg = await startRegistry();
   dir = await mkdtemp(join(tmpdir(), 'signet-concurrency-'));
+  // The CLI as `node scripts/build.mjs` bundles it, built from the current sources into the temp dir.
+  useCli(await bundleCli(join(dir, 'cli')));
 });
 afterAll(async () => {
   await reg?.stop();

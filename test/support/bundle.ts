@@ -18,3 +18,24 @@ export async function bundleScript(entry: string, outDir: string): Promise<strin
   });
   return outfile;
 }
+
+/**
+ * Build the CLI as scripts/build.mjs does, but into `outDir`, so a test runs
+ * the current sources without racing other tests that use dist/.
+ */
+export async function bundleCli(outDir: string): Promise<string> {
+  await build({
+    entryPoints: { signet: 'src/cli/bin.ts' },
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  return join(outDir, 'signet.mjs');
+}

@@ -1,5 +1,5 @@
 // The concurrent-publishers scenario of issue 7, with real processes: signer
-// lanes run the built CLI (`node dist/signet.mjs sign`) in batches into one
+// lanes run the bundled CLI (`node signet.mjs sign`, see bundleCli) in batches into one
 // trust repository while verifier loops run `signet verify` on one tag at a
 // time. Each verification is judged against what the signers had finished
 // when it started: a tag whose sign had exited 0 must verify (exit 0), a tag
@@ -12,7 +12,6 @@ import { RegistryClient } from '../../src/registry/registry-client.js';
 import { mapLimit } from '../../src/workflows/map-limit.js';
 import { buildImage, pushImage } from './oci-images.js';
 
-export const CLI = join(process.cwd(), 'dist', 'signet.mjs');
 export const PASSPHRASE = 'TEST-ONLY concurrency passphrase';
 
 export interface ProcessResult {
@@ -21,9 +20,15 @@ export interface ProcessResult {
   stderr: string;
 }
 
+/** The bundled CLI the processes run (set by the test, see bundleCli). */
+let cliPath = join(process.cwd(), 'dist', 'signet.mjs');
+export function useCli(path: string): void {
+  cliPath = path;
+}
+
 export function runSignet(args: string[], home: string): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [cliPath, ...args], {
       env: { PATH: process.env['PATH'] ?? '', HOME: home, SIGNET_HOME: home, SIGNET_PASSPHRASE: PASSPHRASE, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

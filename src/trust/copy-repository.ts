@@ -38,7 +38,9 @@ export async function copyTrustRepository(from: MetadataStore, to: MetadataStore
         result.unchanged++;
         continue;
       }
-      if (to.putNew ? !(await to.putNew(name, bytes)) : (await to.put(name, bytes), false)) {
+      if (!to.putNew) {
+        await to.put(name, bytes);
+      } else if (!(await to.putNew(name, bytes))) {
         throw new UsageError('trust-conflict', `${name} appeared in ${to.location} while copying; another publisher is writing there`);
       }
       result.written++;

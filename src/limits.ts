@@ -26,6 +26,14 @@ export const LIMITS = {
   maxSignaturesTried: 1024,
   /** Manifests listed by one index that we follow. */
   maxIndexManifests: 256,
+  /** `signet copy` holds one blob in memory at a time, up to this size. */
+  copyBlobBytes: 1024 * MiB,
+  /** Versions a publish skips over when `N.role.json` already exists (crashed or racing publishers). */
+  maxVersionSkips: 64,
+  /** Whole publishes re-applied after a lost lock or a lost race (docs/concurrency.md). */
+  maxPublishAttempts: 5,
+  /** Verifications retried when a publish is caught half-way (`metadata-missing`). */
+  maxMetadataMissingRetries: 4,
   /** Registry: error bodies, token responses, credential helper output. */
   registryErrorBytes: 64 * KiB,
   registryTokenBytes: 1 * MiB,

@@ -2,7 +2,7 @@
 // S3 bucket or CDN serving a trust repository's files. Reads are bounded;
 // publishing needs a writable store (a directory, or the registry).
 
-import type { MetadataStore } from './metadata-store.js';
+import type { MetadataStore, PublishLock } from './metadata-store.js';
 import { isSafeStoreName } from './metadata-store.js';
 import { displayUrl, httpGet, isLoopbackHost } from './http-get.js';
 import { UsageError } from '../errors.js';
@@ -60,7 +60,7 @@ export class HttpStore implements MetadataStore {
     throw readOnly(this.location, 'list files');
   }
 
-  async withLock<T>(_work: () => Promise<T>): Promise<T> {
+  async withLock<T>(_work: (lock: PublishLock) => Promise<T>): Promise<T> {
     throw readOnly(this.location, 'take the publish lock');
   }
 }

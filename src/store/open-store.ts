@@ -12,12 +12,15 @@ import { UsageError } from '../errors.js';
 export type StoreOptions = Record<string, unknown>;
 
 export async function openStore(location: string, cwd: string, options: StoreOptions = {}): Promise<MetadataStore> {
-  void options;
+  if (location.startsWith('oci://')) {
+    const { OciStore } = await import('./oci-store.js');
+    return OciStore.open(location, { registry: options });
+  }
   if (location.startsWith('dir:')) return new DirectoryStore(resolve(cwd, location.slice(4)));
   if (isLocalPath(location)) return new DirectoryStore(resolve(cwd, location));
   if (/^https?:\/\//i.test(location)) {
     const { HttpStore } = await import('./http-store.js');
     return new HttpStore(location, { allowInsecureHttp: options['allowInsecureHttp'] === true });
   }
-  throw new UsageError('unsupported-store', `cannot open trust store ${location}: use a directory path or an http(s):// URL`);
+  throw new UsageError('unsupported-store', `cannot open trust store ${location}: use a directory path, an http(s):// URL (read-only) or oci://host[:port]/repository`);
 }

@@ -14,6 +14,7 @@ import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
 import { requireDelegatedPaths } from '../trust/delegated-paths.js';
 import type { SignetContext } from './context.js';
+import { TRUST_TAG_PREFIX } from '../store/oci-tags.js';
 
 export interface SignOptions extends TrustOptions, ReferenceOptions {
   /** Sign into this delegated role instead of the top-level targets role. */
@@ -46,7 +47,15 @@ export async function signImages(texts: readonly string[], options: SignOptions,
   const results: SignedImage[] = [];
   for (const group of await groupByTrust(resolved, options, ctx)) {
     const signers = keystore.signerProvider(ctx.passphrases);
-    await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now }, async (repo) => {
+    // Unlock the keys the pinned root names before taking the publish lock:
+    // scrypt must not run while other publishers wait (the provider caches them).
+    for (const role of ['targets', 'snapshot', 'timestamp']) {
+      const entry = Object.hasOwn(group.trust.pinnedRoot.signed.roles, role) ? group.trust.pinnedRoot.signed.roles[role] : undefined;
+      if (entry) await signers(role, entry.keyids);
+    }
+    // The edit may run again after a lost race, so it builds its results afresh.
+    const groupResults = await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log }, async (repo) => {
+      const signedHere: SignedImage[] = [];
       for (const { ref, manifest } of group.items) {
         const entries = targetsFor(ref, manifest);
         if (options.role) await requireDelegatedPaths(repo, options.role, entries.map((e) => e.name));
@@ -61,9 +70,11 @@ export async function signImages(texts: readonly string[], options: SignOptions,
           trustRepository: group.trust.store.location,
         };
         if (ref.tag) signed.tag = ref.tag;
-        results.push(signed);
+        signedHere.push(signed);
       }
+      return signedHere;
     });
+    results.push(...groupResults);
   }
   return results;
 }
@@ -88,7 +99,8 @@ async function expandTags(refs: ImageReference[], options: SignOptions, ctx: Sig
   const out: ImageReference[] = [];
   for (const ref of refs) {
     const source = await openImageSource(ref, ctx.registry);
-    const tags = await source.listTags(ref);
+    // Trust metadata kept in the image's own repository (tags `signet.*`) is not an image to sign.
+    const tags = (await source.listTags(ref)).filter((tag) => !tag.startsWith(TRUST_TAG_PREFIX));
     ctx.log(`${ref.text}: ${tags.length} tag(s)`);
     for (const tag of tags) {
       const text = ref.kind === 'oci-layout' ? `oci-layout:${ref.dir}:${tag}` : `${ref.registry}/${ref.repository}:${tag}`;

@@ -25,6 +25,8 @@ import { loadLatestRoot } from './root-chain.js';
 import { expirySecondsFor } from './root-builder.js';
 import { binFor, isBinRole } from './succinct-bins.js';
 import { clearRevocation } from './revocation-records.js';
+import { planRootSwitch } from './root-switch.js';
+import type { Signer } from '../keys/signer.js';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 
@@ -53,11 +55,15 @@ export class TrustRepository {
   snapshot: Envelope<SnapshotJSON>;
   private readonly roles = new Map<string, Envelope<TargetsJSON>>();
   private readonly dirty = new Set<string>();
-  private rootChanged = false;
+  /** The newest root in the store, as loaded or last written. */
+  private publishedRoot: Envelope<RootJSON>;
+  /** Root versions set since then, in order (each must be written, or the chain breaks). */
+  private pendingRoots: Envelope<RootJSON>[] = [];
 
   private constructor(store: MetadataStore, root: Envelope<RootJSON>, timestamp: Envelope<TimestampJSON>, snapshot: Envelope<SnapshotJSON>) {
     this.store = store;
     this.root = root;
+    this.publishedRoot = root;
     this.timestamp = timestamp;
     this.snapshot = snapshot;
   }
@@ -214,23 +220,34 @@ export class TrustRepository {
   /** Replace root with the next version (already signed by the caller's root keys). */
   setRoot(next: Envelope<RootJSON>): void {
     this.root = next;
-    this.rootChanged = true;
+    this.pendingRoots.push(next);
   }
 
   /**
-   * Sign and write every changed role: root (if replaced), then targets roles,
-   * snapshot, timestamp, each as its own atomic write, in the order that keeps
-   * a consistent-snapshot reader safe at every moment. `N.role.json` files are
+   * Sign and write every changed role: targets roles, snapshot, timestamp,
+   * each as its own atomic write, in the order that keeps a consistent-snapshot
+   * reader safe at every moment. A replaced root is written last, the roles
+   * whose keys it changes being signed by the old keys as well as the new
+   * (see root-switch.ts); only when the old keys are unavailable does the root
+   * go first, which leaves a short window where verifiers fail (logged). `N.role.json` files are
    * write-once: when version N already exists (left by a crashed or racing
    * publisher), the role skips to the next free version, so no file a reader
    * may have trusted is ever replaced. Returns the timestamp bytes written.
    */
   async publish(options: PublishOptions): Promise<Uint8Array | undefined> {
     const { signers, now } = options;
-    if (this.rootChanged) {
-      const name = metadataFileName('root', this.root.signed.version);
-      await this.store.put(name, serialize(this.root));
-      this.rootChanged = false;
+    let bridge = new Map<string, Signer[]>();
+    let rootLast = true;
+    if (this.pendingRoots.length > 0) {
+      const plan = await planRootSwitch(this.publishedRoot, this.root, signers);
+      // A role whose keys changed must be re-signed, whatever the caller marked.
+      for (const role of plan.changed) this.dirty.add(role);
+      bridge = plan.bridge;
+      rootLast = plan.rootLast;
+      if (!rootLast) {
+        if (plan.reason) options.log?.(plan.reason);
+        await this.putRoots();
+      }
     }
     const targetsRoles = [...this.dirty].filter((r) => r !== 'snapshot' && r !== 'timestamp');
     for (const roleName of targetsRoles) {
@@ -238,12 +255,13 @@ export class TrustRepository {
       const delegation = roleName === 'targets' ? { keys: this.root.signed.keys, role: roleKeys(this.root, 'targets') } : await this.delegationOf(roleName);
       if (!delegation) throw new UsageError('unknown-role', `role ${roleName} is no longer delegated`);
       doc.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, roleName));
-      await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, signers));
+      const extra = roleName === 'targets' ? bridge.get('targets') : undefined;
+      await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, signers, extra));
       this.snapshot.signed.meta[metadataFileName(roleName)] = { version: doc.signed.version };
     }
     if (targetsRoles.length > 0 || this.dirty.has('snapshot')) {
       this.snapshot.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'snapshot'));
-      const bytes = await this.putNextVersion('snapshot', this.snapshot, () => signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), signers));
+      const bytes = await this.putNextVersion('snapshot', this.snapshot, () => signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), signers, bridge.get('snapshot')));
       this.timestamp.signed.meta['snapshot.json'] = { version: this.snapshot.signed.version, length: bytes.length, hashes: { sha256: sha256Hex(bytes) } };
       this.dirty.add('timestamp');
     }
@@ -251,13 +269,23 @@ export class TrustRepository {
     if (this.dirty.has('timestamp')) {
       this.timestamp.signed.version += 1;
       this.timestamp.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'timestamp'));
-      await signWith('timestamp', this.timestamp, roleKeys(this.root, 'timestamp'), signers);
+      await signWith('timestamp', this.timestamp, roleKeys(this.root, 'timestamp'), signers, bridge.get('timestamp'));
       written = serialize(this.timestamp);
       await options.beforeCommit?.();
       await this.store.put('timestamp.json', written);
     }
+    if (rootLast) await this.putRoots();
     this.dirty.clear();
     return written;
+  }
+
+  /** Write every pending root version, oldest first. */
+  private async putRoots(): Promise<void> {
+    for (const root of this.pendingRoots) {
+      await this.store.put(metadataFileName('root', root.signed.version), serialize(root));
+      this.publishedRoot = root;
+    }
+    this.pendingRoots = [];
   }
 
   /** Bump `doc` to the next version whose `N.role.json` is still free, sign it, write it once. */
@@ -373,7 +401,11 @@ export function emptyTargets(expires: string): Envelope<TargetsJSON> {
   return { signed: { _type: 'targets', spec_version: '1.0.31', version: 0, expires, targets: {} }, signatures: [] };
 }
 
-async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKeysJSON, provider: SignerProvider): Promise<void> {
+/**
+ * Sign with the role's available keys (at least its threshold), plus `extra`
+ * (old keys bridging a root switch, which the new root ignores).
+ */
+async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKeysJSON, provider: SignerProvider, extra: readonly Signer[] = []): Promise<void> {
   const trusted = new Set(keys.keyids);
   const signers = (await provider(role, keys.keyids)).filter((s) => trusted.has(s.keyId));
   if (signers.length < keys.threshold) {
@@ -384,7 +416,8 @@ async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKey
       `${role} needs ${keys.threshold} signature(s) but only ${signers.length} of its keys are available (missing: ${missing.join(', ')}); import the key with \`signet key import\``,
     );
   }
-  await signEnvelope(envelope, signers.slice(0, Math.max(keys.threshold, signers.length)));
+  const all = new Map([...signers, ...extra].map((s) => [s.keyId, s]));
+  await signEnvelope(envelope, [...all.values()]);
 }
 
 async function requireFile(store: MetadataStore, name: string, maxBytes: number): Promise<Uint8Array> {

@@ -41,7 +41,7 @@ export async function rotateKeyWorkflow(role: string, options: RotateOptions, ct
     generated.push(info.keyId);
   }
   const signers = keystore.signerProvider(ctx.passphrases);
-  const result = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now }, async (repo) => {
+  const result = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log }, async (repo) => {
     const current = await currentKeyIds(repo, role);
     let remove: string[];
     if (options.keep) remove = [];
@@ -57,7 +57,7 @@ export async function rotateKeyWorkflow(role: string, options: RotateOptions, ct
 export async function revokeKeyWorkflow(keyIdOrPrefix: string, options: RepositoryOptions & { reason?: string }, ctx: SignetContext): Promise<KeyRevocationResult & { trustRepository: string }> {
   const trust = await resolveRepository(options, ctx);
   const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
-  const result = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now }, async (repo) => {
+  const result = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log }, async (repo) => {
     const known = new Set(Object.keys(repo.root.signed.keys));
     for (const d of await listDelegations(repo)) for (const id of d.keyIds) known.add(id);
     const keyId = matchKey(keyIdOrPrefix, [...known], 'any role');

@@ -31,5 +31,5 @@ export async function publishSignedRoot(file: string, options: PublishRootOption
   if (pinBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${pinPath} does not exist`);
   const pinned = parseRoot(pinBytes, pinPath);
   const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
-  return publishRoot(store, pinned, next, { signers, now: ctx.now });
+  return publishRoot(store, pinned, next, { signers, now: ctx.now, log: ctx.log });
 }

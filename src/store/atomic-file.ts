@@ -16,13 +16,7 @@ export interface WriteOptions {
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'wx', options.mode ?? 0o644);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeTemp(temp, bytes, options.mode ?? 0o644);
   try {
     await options.beforeRename?.();
     await fs.rename(temp, path);
@@ -41,13 +35,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
 export async function writeFileExclusive(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<boolean> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'wx', options.mode ?? 0o644);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeTemp(temp, bytes, options.mode ?? 0o644);
   try {
     await options.beforeRename?.();
     await fs.link(temp, path);
@@ -63,6 +51,22 @@ export async function writeFileExclusive(path: string, bytes: Uint8Array, option
   }
   await syncDirectory(dir);
   return true;
+}
+
+/** Create `temp`, write and fsync it; on any failure (a full disk) remove it again. */
+async function writeTemp(temp: string, bytes: Uint8Array | string, mode: number): Promise<void> {
+  const handle = await fs.open(temp, 'wx', mode);
+  try {
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {

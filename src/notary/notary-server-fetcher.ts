@@ -5,6 +5,7 @@
 import { rootCertificates } from 'node:tls';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
+import { drainFlowing } from '../registry/flowing-body.js';
 import { basicAuthorization, parseBearerChallenge, tokenFromResponse, tokenUrl, type BasicCredentials } from './bearer-auth.js';
 import { checkRelativeName, type NotaryFetcher, type NotaryFileRequest } from './notary-fetcher.js';
 
@@ -109,15 +110,16 @@ export class NotaryServerFetcher implements NotaryFetcher {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      // Flowing, never paused: undici 7 crashes on a close while paused (nodejs/undici#5360).
+      await drainFlowing(response.body, (chunk) => {
         size += chunk.length;
         if (size > limit) {
-          response.body.destroy();
-          if (status !== 200) break;
+          if (status !== 200) return false;
           throw new VerificationError('notary-too-large', `GET ${url.origin}${url.pathname} sent more than the ${maxBytes}-byte limit`);
         }
         chunks.push(chunk);
-      }
+        return true;
+      });
     } catch (cause) {
       if (cause instanceof VerificationError) throw cause;
       throw new InconclusiveError('notary-unreachable', `GET ${url.origin}${url.pathname} failed while reading: ${(cause as Error).message}`, { cause });

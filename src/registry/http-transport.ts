@@ -9,6 +9,7 @@ import { InconclusiveError, SignetError, VerificationError } from '../errors.js'
 import { LIMITS } from '../limits.js';
 import type { RegistryClientOptions } from './registry-options.js';
 import { Limiter } from './limiter.js';
+import { drainFlowing } from './flowing-body.js';
 
 export type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 export type Headers = Record<string, string>;
@@ -198,11 +199,11 @@ export async function readBounded(res: HttpResponse, maxBytes: number, what: str
   }
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+  await drainFlowing(res.body, (chunk) => {
     total += chunk.length;
     if (total > maxBytes) throw new VerificationError('too-large', `${what} is more than the ${maxBytes}-byte limit (${redactUrl(res.url)})`);
     if (declared !== undefined && total > declared) throw new VerificationError('body-too-long', `${what} is longer than its declared ${declared} bytes (${redactUrl(res.url)})`);
     chunks.push(chunk);
-  }
+  });
   return Buffer.concat(chunks, total);
 }

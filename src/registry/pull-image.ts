@@ -4,7 +4,7 @@
 // a new layout is built beside its destination and renamed into place at the end.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { RegistryReference } from '../image/image-reference.js';
 import { type Descriptor, type Manifest, INDEX_TYPES, childManifests, isDescriptor } from '../image/manifest.js';
@@ -112,9 +112,8 @@ async function copyBlob(client: RegistryClient, ref: RegistryReference, d: Descr
   const temp = `${final}.${randomBytes(6).toString('hex')}.partial`;
   const handle = await fs.open(temp, 'wx', 0o644);
   try {
-    await client.fetchBlob({ registry: ref.registry, repository: ref.repository }, d, async (chunk) => {
-      await handle.write(chunk);
-    });
+    // Synchronous writes: the body must never wait on the disk (flowing-body.ts).
+    await client.fetchBlob({ registry: ref.registry, repository: ref.repository }, d, (chunk) => writeAll(handle.fd, chunk));
     await handle.sync();
     await handle.close();
     await fs.rename(temp, final);
@@ -124,6 +123,11 @@ async function copyBlob(client: RegistryClient, ref: RegistryReference, d: Descr
     throw error;
   }
   return d.size;
+}
+
+/** Write all of `chunk` at the file's current position (writeSync may write less). */
+function writeAll(fd: number, chunk: Buffer): void {
+  for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
 }
 
 /** Is the file there with exactly this size and digest? (hashed, never trusted by name) */

@@ -12,6 +12,7 @@ import { InconclusiveError, SignetError, UsageError, VerificationError } from '.
 import { LIMITS } from '../limits.js';
 import { type Headers, type HttpRequest, type HttpResponse, HttpTransport, header, readBounded, redactUrl } from './http-transport.js';
 import { Authenticator } from './authenticator.js';
+import { drainFlowing } from './flowing-body.js';
 import { registryError } from './registry-errors.js';
 import { type RegistryClientOptions, plainHttpAllowed } from './registry-options.js';
 import { DEFAULT_REGISTRY, DOCKER_HUB_ENDPOINT } from './reference.js';
@@ -176,9 +177,10 @@ export class RegistryClient {
   /**
    * Stream a blob into `sink`, hashing and counting as it arrives; refuses a
    * byte more than `descriptor.size`. Throws VerificationError on any mismatch
-   * (the sink must then discard what it got).
+   * (the sink must then discard what it got). `sink` is synchronous: the body
+   * is read in flowing mode, never paused (see flowing-body.ts).
    */
-  async fetchBlob(repo: Repository, descriptor: Pick<Descriptor, 'digest' | 'size'>, sink: (chunk: Buffer) => Promise<void> | void): Promise<void> {
+  async fetchBlob(repo: Repository, descriptor: Pick<Descriptor, 'digest' | 'size'>, sink: (chunk: Buffer) => void): Promise<void> {
     const { digest, size } = descriptor;
     if (!isSha256Digest(digest)) throw new VerificationError('bad-digest', `unsupported blob digest ${digest}`);
     if (size > LIMITS.blobBytes) throw new VerificationError('too-large', `blob ${digest} is ${size} bytes, more than the ${LIMITS.blobBytes}-byte limit`);
@@ -191,12 +193,12 @@ export class RegistryClient {
       }
       const hash = createHash('sha256');
       let received = 0;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      await drainFlowing(res.body, (chunk) => {
         received += chunk.length;
         if (received > size) throw new VerificationError('size-mismatch', `${what}: the registry sent more than the expected ${size} bytes`);
         hash.update(chunk);
-        await sink(chunk);
-      }
+        sink(chunk);
+      });
       const found = `sha256:${hash.digest('hex')}`;
       if (received !== size) throw new VerificationError('size-mismatch', `${what}: expected ${size} bytes, received ${received}`);
       if (found !== digest) throw new VerificationError('digest-mismatch', `${what}: expected ${digest} but the bytes received hash to ${found}`);

@@ -36,6 +36,16 @@ export class StoreFetcher implements Fetcher {
     this.targets = targets;
   }
 
+  /**
+   * Forget the failures and misses of earlier operations, so an error is
+   * classified by what its own operation ran into (a miss in one lookup must
+   * not make a forged role in the next look inconclusive).
+   */
+  beginOperation(): void {
+    this.failures.length = 0;
+    this.missing.length = 0;
+  }
+
   async downloadBytes(url: string, maxLength: number): Promise<Buffer> {
     const name = this.nameOf(url);
     let bytes: Uint8Array | undefined;

@@ -56,6 +56,7 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
       revocationOf: (name) => findRevocation(dir, name),
       lookup: async (name) => {
         let info: TargetFile | undefined;
+        fetcher.beginOperation();
         try {
           info = await updater.getTargetInfo(name);
         } catch (error) {

@@ -34,6 +34,12 @@ export interface DelegationInfo {
 }
 
 const ROLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/**
+ * Names that plain-object lookups resolve to Object.prototype members: tuf-js
+ * keeps roles in plain objects and refuses such a role as unsigned, so signet
+ * never creates one.
+ */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /**
  * Patterns a delegation for image tags also needs: signet signs `name:tag` and
@@ -52,8 +58,11 @@ export function withDigestPatterns(paths: readonly string[]): string[] {
 /** Add a delegation (not yet published). Returns true when an earlier delegation of that name is restarted empty. */
 export async function addDelegation(repo: TrustRepository, spec: DelegationSpec): Promise<boolean> {
   const delegatorName = spec.delegator ?? 'targets';
-  if (!ROLE_NAME.test(spec.name) || (TOP_LEVEL_ROLES as readonly string[]).includes(spec.name)) {
-    throw new UsageError('bad-role-name', `${JSON.stringify(spec.name)} cannot name a delegated role: use letters, digits, '.', '_', '-' and not a top-level role name`);
+  if (!ROLE_NAME.test(spec.name) || (TOP_LEVEL_ROLES as readonly string[]).includes(spec.name) || PROTOTYPE_NAMES.has(spec.name)) {
+    throw new UsageError(
+      'bad-role-name',
+      `${JSON.stringify(spec.name)} cannot name a delegated role: use letters, digits, '.', '_', '-', not a top-level role name nor a JavaScript object member such as "constructor"`,
+    );
   }
   if (spec.paths.length === 0) throw new UsageError('no-paths', `delegation ${spec.name} needs at least one --paths pattern`);
   const keyIds = [...new Set(spec.keys.map(keyIdOf))];

@@ -64,5 +64,8 @@ export function expirySecondsFor(root: RootJSON, role: string): number {
     if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
   }
   // Delegated roles (and bins) live as long as targets.
-  return DEFAULT_EXPIRY_SECONDS[role] ?? (configured?.targets as number | undefined) ?? DEFAULT_EXPIRY_SECONDS['targets']!;
+  // Role names are untrusted: never read a prototype member (`constructor`) as a default.
+  const fallback = Object.hasOwn(DEFAULT_EXPIRY_SECONDS, role) ? DEFAULT_EXPIRY_SECONDS[role] : undefined;
+  const targets = configured && Object.hasOwn(configured, 'targets') ? configured.targets : undefined;
+  return fallback ?? (typeof targets === 'number' && Number.isSafeInteger(targets) && targets > 0 ? targets : DEFAULT_EXPIRY_SECONDS['targets']!);
 }

@@ -174,8 +174,8 @@ export class TrustRepository {
   async allTargetsRoles(): Promise<string[]> {
     const names = ['targets'];
     for (const file of Object.keys(this.snapshot.signed.meta)) {
-      const role = decodeURIComponent(file.replace(/\.json$/, ''));
-      if (role !== 'targets' && (await this.delegationOf(role))) names.push(role);
+      const role = decodedRoleName(file);
+      if (role !== undefined && role !== 'targets' && (await this.delegationOf(role))) names.push(role);
     }
     return names;
   }
@@ -433,6 +433,15 @@ function checkMetaFile(role: string, meta: { length?: number; hashes?: Record<st
   const expected = meta.hashes?.['sha256'];
   if (expected !== undefined && expected !== sha256Hex(bytes)) {
     throw new VerificationError('hash-mismatch', `${role} does not match the sha256 its parent role records`);
+  }
+}
+
+/** The role a snapshot `meta` entry names, or undefined for a malformed name (`a%zz.json`, from another tool). */
+function decodedRoleName(file: string): string | undefined {
+  try {
+    return decodeURIComponent(file.replace(/\.json$/, ''));
+  } catch {
+    return undefined;
   }
 }
 

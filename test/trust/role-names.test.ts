@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFixture, newSigner, type Fixture } from './repository-fixture.js';
+import { addImage, createFixture, fakeDigest, newSigner, type Fixture } from './repository-fixture.js';
 import { addDelegation } from '../../src/trust/delegations.js';
 import { expirySecondsFor } from '../../src/trust/root-builder.js';
 
@@ -17,5 +17,19 @@ describe('when a delegated role is named like an Object.prototype member', () =>
     await expect(fx.update(now, (repo) => addDelegation(repo, { name, keys: [key.publicKey], paths: ['team/*'], threshold: 1, terminating: true }))).rejects.toMatchObject({
       code: 'bad-role-name',
     });
+  });
+});
+
+describe('when the snapshot lists a file whose name is not valid percent-encoding', () => {
+  it('lists the targets of the other roles instead of failing with a URIError', async () => {
+    const now = new Date();
+    fx = await createFixture({ now });
+    await fx.update(now, async (repo) => {
+      await addImage(repo, 'team/app', '1.0', fakeDigest('a'));
+      repo.snapshot.signed.meta['bad%zz.json'] = { version: 1 };
+      repo.markDirty('snapshot');
+    });
+    const names = (await (await fx.load()).listTargets()).map((t) => t.name);
+    expect(names).toContain('team/app:1.0');
   });
 });

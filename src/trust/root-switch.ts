@@ -64,7 +64,7 @@ export async function planRootSwitch(published: Envelope<RootJSON>, next: Envelo
     plan.bridge.clear();
     plan.reason =
       `the old keys of ${short.join('; ')} are not available, so root v${next.signed.version} is published first: ` +
-      `verifiers may fail (exit 1) until the re-signed roles follow, moments later; re-run \`signet timestamp\` if this publish is interrupted`;
+      `verifiers may fail (exit 1) until the re-signed roles follow, moments later`;
   }
   return plan;
 }

@@ -245,6 +245,9 @@ export class TrustRepository {
       bridge = plan.bridge;
       rootLast = plan.rootLast;
       if (!rootLast) {
+        // Root goes first: make sure the roles after it can be signed, or the repository is left
+        // with a root its own timestamp does not satisfy (readers and this writer refuse it).
+        for (const role of new Set([...plan.changed, 'snapshot', 'timestamp'])) await availableSigners(role, roleKeys(this.root, role), signers);
         if (plan.reason) options.log?.(plan.reason);
         await this.putRoots();
       }
@@ -406,6 +409,13 @@ export function emptyTargets(expires: string): Envelope<TargetsJSON> {
  * (old keys bridging a root switch, which the new root ignores).
  */
 async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKeysJSON, provider: SignerProvider, extra: readonly Signer[] = []): Promise<void> {
+  const signers = await availableSigners(role, keys, provider);
+  const all = new Map([...signers, ...extra].map((s) => [s.keyId, s]));
+  await signEnvelope(envelope, [...all.values()]);
+}
+
+/** The signers `provider` has for `keys`; throws a UsageError naming the missing keys when below the threshold. */
+async function availableSigners(role: string, keys: RoleKeysJSON, provider: SignerProvider): Promise<Signer[]> {
   const trusted = new Set(keys.keyids);
   const signers = (await provider(role, keys.keyids)).filter((s) => trusted.has(s.keyId));
   if (signers.length < keys.threshold) {
@@ -416,8 +426,7 @@ async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKey
       `${role} needs ${keys.threshold} signature(s) but only ${signers.length} of its keys are available (missing: ${missing.join(', ')}); import the key with \`signet key import\``,
     );
   }
-  const all = new Map([...signers, ...extra].map((s) => [s.keyId, s]));
-  await signEnvelope(envelope, [...all.values()]);
+  return signers;
 }
 
 async function requireFile(store: MetadataStore, name: string, maxBytes: number): Promise<Uint8Array> {

@@ -135,3 +135,19 @@ describe('when a revoked timestamp key leaves another old key in the role', () =
     expect(timestamp.signatures.map((s) => s.keyid)).toEqual([second.keyId]);
   });
 });
+
+describe('when neither the old nor the new timestamp key is available', () => {
+  it('refuses before writing the new root, so the repository keeps verifying and stays publishable', async () => {
+    fx = await createFixture();
+    await fx.update(new Date(), (repo) => addImage(repo, 'team/app', '1.0', A));
+    fx.keyring.remove(fx.roleKeys.timestamp.keyId);
+    const elsewhere = await newSigner(); // generated on another machine: public key only here
+    const now = new Date();
+    await expect(
+      fx.update(now, (repo) => rotateRoleKeys(repo, 'timestamp', { add: [elsewhere.publicKey], remove: [fx.roleKeys.timestamp.keyId] }, { now, signers: fx.keyring.provider() })),
+    ).rejects.toMatchObject({ code: 'missing-signing-key' });
+    expect(await fx.store.get('2.root.json', 1 << 20)).toBeUndefined();
+    expect((await fx.load()).root.signed.version).toBe(1);
+    expect((await fx.verify(await fx.newHome(), ['team/app:1.0']))[0]?.hashes['sha256']).toBe(A);
+  });
+});

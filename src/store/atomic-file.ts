@@ -15,14 +15,7 @@ export interface WriteOptions {
 /** Write `bytes` to `path` so that readers see the old or the new content, never a mix. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'wx', options.mode ?? 0o644);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  const temp = await writeSyncedTemp(path, bytes, options.mode ?? 0o644);
   try {
     await options.beforeRename?.();
     await fs.rename(temp, path);
@@ -40,14 +33,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
  */
 export async function writeFileExclusive(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<boolean> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'wx', options.mode ?? 0o644);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  const temp = await writeSyncedTemp(path, bytes, options.mode ?? 0o644);
   try {
     await options.beforeRename?.();
     await fs.link(temp, path);
@@ -65,7 +51,21 @@ export async function writeFileExclusive(path: string, bytes: Uint8Array, option
   return true;
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/** A new temp file next to `path` holding `bytes`, synced to disk; returns its path. */
+async function writeSyncedTemp(path: string, bytes: Uint8Array | string, mode: number): Promise<string> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(temp, 'wx', mode);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return temp;
+}
+
+/** fsync a directory so a rename in it survives a crash (best effort where refused). */
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await fs.open(dir, constants.O_RDONLY);
   try {
     await handle.sync();

@@ -6,6 +6,7 @@ import { examples, withOutputOptions, withPassphraseOptions } from '../options.j
 import { parseDuration } from '../../metadata/expiry.js';
 import type { RoleType } from '../../metadata/types.js';
 import { UsageError } from '../../errors.js';
+import { policyPathOf } from '../../workflows/context.js';
 import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 
 interface InitCommandOptions extends CommonOptions, RegistryCommandOptions {
@@ -45,7 +46,7 @@ export function registerInit(program: Command, cli: CliRuntime): void {
       `Created trust repository ${result.location}`,
       ...result.keys.map((k) => `  ${k.role.padEnd(9)} key ${k.keyId}`),
       `Pinned root: ${result.rootPath}`,
-      result.scope ? `Policy: images named "${result.scope}" use this repository` : 'No policy entry added: pass --trust-repo and --root to sign and verify, or re-run with --scope',
+      result.scope ? `Policy: images named "${result.scope}" use this repository` : `No policy entry added (no --scope): sign and verify with --trust-repo ${result.location} --root ${result.rootPath}, or add {"scope": "NAME/*", "store": ${JSON.stringify(result.location)}, "root": ${JSON.stringify(result.rootPath)}} to the "trust" list of ${policyPathOf(ctx)} (README: "How an image finds its trust")`,
     ]);
   });
 }

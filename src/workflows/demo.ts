@@ -12,7 +12,7 @@ import { initTrustRepository } from './init.js';
 import { signImages } from './sign.js';
 import { verifyImages, type VerifyOutcome } from './verify.js';
 import { revokeImages } from './revoke.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { SignetContext } from './context.js';
 
 export interface DemoOptions {
@@ -30,7 +30,7 @@ export interface DemoResult {
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { say } = options;
-  const dir = options.dir !== undefined ? resolve(options.dir) : await fs.mkdtemp(join(tmpdir(), 'signet-demo-'));
+  const dir = options.dir !== undefined ? await emptyDirectory(resolve(options.dir)) : await fs.mkdtemp(join(tmpdir(), 'signet-demo-'));
   const passphrase = randomBytes(18).toString('base64');
   const ctx: SignetContext = {
     home: join(dir, 'signet-home'),
@@ -114,6 +114,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   say(`Files are in ${dir} (trust metadata in ${join(dir, 'trust')}).`);
   say('Next: the Quick start in README.md does the same with your own images and keys.');
   return { ok, dir };
+}
+
+/** `dir`, created if missing; a UsageError before anything is written when it holds files. */
+async function emptyDirectory(dir: string): Promise<string> {
+  await fs.mkdir(dir, { recursive: true });
+  if ((await fs.readdir(dir)).length > 0) throw new UsageError('demo-dir-not-empty', `${dir} is not empty; give \`signet demo --dir\` a new or empty directory`);
+  return dir;
 }
 
 function describe(outcome: VerifyOutcome): string {

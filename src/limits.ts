@@ -24,4 +24,6 @@ export const LIMITS = {
   maxSignaturesTried: 1024,
   /** Manifests listed by one index that we follow. */
   maxIndexManifests: 256,
+  /** Metadata files written at once while publishing (bins to a registry store). */
+  publishConcurrency: 8,
 } as const;

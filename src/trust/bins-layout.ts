@@ -12,14 +12,14 @@ import { UsageError } from '../errors.js';
 export const BIN_NAME_PREFIX = 'bins';
 
 /**
- * 512 bins by default. Verifying one tag cold downloads the snapshot (one
- * ~30-byte entry per bin) plus one bin (~180 bytes per target in it); the sum
- * is smallest near sqrt(targets × 180 / 30) bins, which is 775 at 100,000
- * tags. tuf-js parses a snapshot in time quadratic in its entries, so we stay
- * below that: 512 bins keep a cold lookup near 60 KB at 100,000 tags and the
- * snapshot near 15 KB (bench/RESULTS.md has the measurements).
+ * 256 bins by default. A cold lookup downloads the snapshot (~30 bytes per
+ * bin) plus one bin (~175 bytes per target in it); tuf-js parses both in time
+ * quadratic in their entries. Measured at 100,000 tags: 256 bins → 86 KB and
+ * ~50 ms cold, ~20 ms warm; 512 → 55 KB but ~80 / ~60 ms; 1,024 → ~120 ms
+ * even at 10,000 tags. So 256 keeps a lookup under 100 KB up to ~110,000
+ * tags; beyond that choose `--bins 512` (bench/RESULTS.md).
  */
-export const DEFAULT_BIN_BIT_LENGTH = 9;
+export const DEFAULT_BIN_BIT_LENGTH = 8;
 /** 16,384 bins: beyond this the snapshot alone outweighs any bin. */
 export const MAX_BIN_BIT_LENGTH = 14;
 

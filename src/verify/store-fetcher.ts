@@ -18,7 +18,7 @@ export class StoreFetcher implements Fetcher {
   readonly fetched = new Map<string, Uint8Array>();
   /** Errors the store raised (network, registry), newest last. */
   readonly failures: SignetError[] = [];
-  /** Names that were asked for but absent. */
+  /** Names that were asked for but absent (root version probes excluded). */
   readonly missing: string[] = [];
 
   constructor(store: MetadataStore) {
@@ -35,7 +35,8 @@ export class StoreFetcher implements Fetcher {
       throw error;
     }
     if (bytes === undefined) {
-      this.missing.push(name);
+      // Probing for the next root version ends with a miss by design (TUF 5.3.3).
+      if (!/^\d+\.root\.json$/.test(name)) this.missing.push(name);
       throw new DownloadHTTPError(`${name} not found in ${this.store.location}`, 404);
     }
     this.bytesDownloaded += bytes.length;

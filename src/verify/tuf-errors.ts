@@ -19,7 +19,7 @@ export function classifyTufError(error: unknown, fetcher: StoreFetcher, location
     const fix = role === 'timestamp' || role === 'snapshot' ? 'run `signet timestamp` to refresh it' : `re-sign ${role} (any \`signet sign\` into it refreshes it)`;
     return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${fix}`, { cause: error });
   }
-  if (fetcher.missing.length > 0 && /Unable to load|not found/.test(message)) {
+  if (fetcher.missing.length > 0) {
     // A consistent snapshot that points at a file not there yet: a publish in progress, or a broken store.
     return new InconclusiveError('metadata-missing', `${location} is missing ${fetcher.missing.at(-1)}; a publish may be in progress, retry`, { cause: error });
   }

@@ -1,0 +1,53 @@
+// `signet init <trust-repo>`: create a trust repository with new keys.
+
+import type { Command } from 'commander';
+import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { examples, withOutputOptions, withPassphraseOptions } from '../options.js';
+import { parseDuration } from '../../metadata/expiry.js';
+import type { RoleType } from '../../metadata/types.js';
+import { UsageError } from '../../errors.js';
+
+interface InitCommandOptions extends CommonOptions {
+  scope?: string;
+  expires?: string[];
+}
+
+export function registerInit(program: Command, cli: CliRuntime): void {
+  const command = program
+    .command('init')
+    .description('create a trust repository: new keys for root, targets, snapshot and timestamp, version 1 of each role')
+    .argument('<trust-repo>', 'where to publish trust metadata (a directory)')
+    .option('--scope <glob>', 'add a trust policy entry: images whose name matches use this repository (e.g. "team/*")')
+    .option('--expires <role=duration...>', 'how long each role stays valid when signed, e.g. targets=30d timestamp=12h (defaults: root 1y, targets 90d, snapshot 7d, timestamp 1d)');
+  withPassphraseOptions(withOutputOptions(command));
+  examples(command, [
+    'SIGNET_PASSPHRASE=… signet init ./trust --scope "team/*"',
+    'signet init /srv/trust --expires timestamp=12h snapshot=3d --passphrase-file pass.txt',
+  ]);
+  command.action(async (location: string, options: InitCommandOptions) => {
+    const { initTrustRepository } = await import('../../workflows/init.js');
+    const ctx = cli.context(options);
+    const initOptions: Parameters<typeof initTrustRepository>[1] = {};
+    if (options.scope) initOptions.scope = options.scope;
+    if (options.expires) initOptions.expirySeconds = parseExpiries(options.expires);
+    const result = await initTrustRepository(location, initOptions, ctx);
+    cli.print(options, result, () => [
+      `Created trust repository ${result.location}`,
+      ...result.keys.map((k) => `  ${k.role.padEnd(9)} key ${k.keyId}`),
+      `Pinned root: ${result.rootPath}`,
+      result.scope ? `Policy: images named "${result.scope}" use this repository` : 'No policy entry added: pass --trust-repo and --root to sign and verify, or re-run with --scope',
+    ]);
+  });
+}
+
+function parseExpiries(items: string[]): Partial<Record<RoleType, number>> {
+  const out: Partial<Record<RoleType, number>> = {};
+  for (const item of items) {
+    const [role, duration] = item.split('=');
+    if (!role || !duration || !['root', 'targets', 'snapshot', 'timestamp'].includes(role)) {
+      throw new UsageError('bad-expires', `--expires ${item}: use ROLE=DURATION with ROLE one of root, targets, snapshot, timestamp`);
+    }
+    out[role as RoleType] = parseDuration(duration);
+  }
+  return out;
+}

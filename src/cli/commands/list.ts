@@ -1,0 +1,31 @@
+// `signet list [name-prefix]`: what a trust repository signs.
+
+import type { Command } from 'commander';
+import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { examples, withOutputOptions, withTrustOptions } from '../options.js';
+
+interface ListCommandOptions extends CommonOptions {
+  trustRepo?: string;
+  root?: string;
+}
+
+export function registerList(program: Command, cli: CliRuntime): void {
+  const command = program
+    .command('list')
+    .description('list signed targets (tags and digests), with the role that signs each')
+    .argument('[prefix]', 'only targets whose name starts with this, e.g. "team/app:"', '');
+  withTrustOptions(withOutputOptions(command));
+  examples(command, ['signet list app', 'signet list --trust-repo ./trust --root ./root.json --json']);
+  command.action(async (prefix: string, options: ListCommandOptions) => {
+    const { listSigned } = await import('../../workflows/list.js');
+    const listOptions: Parameters<typeof listSigned>[1] = {};
+    if (options.trustRepo) listOptions.trustRepo = options.trustRepo;
+    if (options.root) listOptions.root = options.root;
+    const ctx = cli.context(options);
+    const report = await listSigned(prefix, listOptions, ctx);
+    for (const role of report.expired) ctx.log(`warning: ${role} has expired; verification will fail until it is re-signed`);
+    cli.print(options, report, () =>
+      report.targets.length === 0 ? [`nothing signed${prefix ? ` matching "${prefix}"` : ''} in ${report.trustRepository}`] : report.targets.map((t) => `${t.name}\t${t.digest}\t${t.length}\t${t.role}`),
+    );
+  });
+}

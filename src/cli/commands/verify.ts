@@ -1,0 +1,48 @@
+// `signet verify <image-ref>...`: refuse anything unsigned, tampered, stale or revoked.
+
+import type { Command } from 'commander';
+import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { examples, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
+import { EXIT } from '../../errors.js';
+
+interface VerifyCommandOptions extends CommonOptions {
+  trustRepo?: string;
+  root?: string;
+  name?: string;
+}
+
+export function registerVerify(program: Command, cli: CliRuntime): void {
+  const command = program
+    .command('verify')
+    .description('check images against signed trust metadata; prints the verified name@sha256:… to deploy')
+    .argument('<image-ref...>', 'oci-layout:<dir>[:<tag>] or a registry reference');
+  withNameOption(withTrustOptions(withOutputOptions(command)));
+  command.addHelpText('after', '\nExit codes: 0 all verified; 1 verification failed (unsigned, tampered, revoked, expired); 2 usage or configuration error; 3 inconclusive (store or registry unreachable).');
+  examples(command, [
+    'signet verify oci-layout:./build/app:1.2.3',
+    'signet verify oci-layout:./build/app:1.2.3 --trust-repo ./trust --root ./root.json --json',
+  ]);
+  command.action(async (refs: string[], options: VerifyCommandOptions) => {
+    const { verifyImages } = await import('../../workflows/verify.js');
+    const verifyOptions: Parameters<typeof verifyImages>[1] = {};
+    if (options.trustRepo) verifyOptions.trustRepo = options.trustRepo;
+    if (options.root) verifyOptions.root = options.root;
+    if (options.name) verifyOptions.name = options.name;
+    const report = await verifyImages(refs, verifyOptions, cli.context(options));
+    let code: number = EXIT.ok;
+    for (const outcome of report.outcomes) {
+      if (outcome.ok) continue;
+      const own = EXIT[outcome.error.kind];
+      // Invalid outranks inconclusive, which outranks usage: the worst news wins.
+      if (own === EXIT.invalid || (own === EXIT.inconclusive && code !== EXIT.invalid) || code === EXIT.ok) code = own;
+      cli.io.err(`error: ${outcome.error.message}\n`);
+    }
+    cli.exitCode = code;
+    const json = {
+      ok: code === EXIT.ok,
+      bytesDownloaded: report.bytesDownloaded,
+      results: report.outcomes.map((o) => (o.ok ? o : { ok: false, reference: o.reference, error: { code: o.error.code, kind: o.error.kind, message: o.error.message } })),
+    };
+    cli.print(options, json, () => report.outcomes.filter((o) => o.ok).map((o) => (o.ok ? o.verified : '')));
+  });
+}

@@ -1,0 +1,30 @@
+// Option groups shared by several commands, defined once.
+
+import { Option, type Command } from 'commander';
+
+export function withOutputOptions(command: Command): Command {
+  return command.option('--json', 'print the result as JSON on stdout');
+}
+
+export function withTrustOptions(command: Command): Command {
+  return command
+    .option('--trust-repo <location>', 'trust repository: a directory (default store), or a URL')
+    .option('--root <file>', 'pinned root metadata to start trusting from (overrides the policy)')
+    .option('--policy <file>', 'trust policy file (default: $SIGNET_HOME/policy.json)');
+}
+
+export function withPassphraseOptions(command: Command): Command {
+  return command
+    .option('--passphrase-file <file>', 'read key passphrases from this file')
+    .option('--passphrase-stdin', 'read the key passphrase from standard input')
+    .addHelpText('after', '\nPassphrases: --passphrase-file, $SIGNET_PASSPHRASE_<ROLE> (e.g. SIGNET_PASSPHRASE_TARGETS), $SIGNET_PASSPHRASE, --passphrase-stdin, or a terminal prompt.');
+}
+
+export function withNameOption(command: Command): Command {
+  return command.addOption(new Option('--name <repository>', 'repository name for oci-layout: references (default: the directory name)'));
+}
+
+/** Attach worked examples to a command's help. */
+export function examples(command: Command, lines: string[]): Command {
+  return command.addHelpText('after', `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+}

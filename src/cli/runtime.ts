@@ -1,0 +1,54 @@
+// What a command needs besides its options: the IO, a way to build the
+// library context from the common flags, and output helpers. Commands are
+// thin: they parse options, call a workflow, print the result.
+
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CliIO } from './io.js';
+import type { SignetContext } from '../workflows/context.js';
+import { cliPassphrases, type PassphraseOptions } from './passphrase.js';
+
+export interface CommonOptions extends PassphraseOptions {
+  json?: boolean;
+  policy?: string;
+}
+
+export class CliRuntime {
+  readonly io: CliIO;
+  /** Exit code the current command asks for (errors set it through the error map). */
+  exitCode = 0;
+  /** Options given before the command name (`signet --home DIR verify …`). */
+  globals: { home?: string } = {};
+
+  constructor(io: CliIO) {
+    this.io = io;
+  }
+
+  /** SIGNET_HOME: --home, else the env var, else ~/.signet. */
+  home(): string {
+    const fromFlag = this.globals.home;
+    if (fromFlag) return resolve(this.io.cwd, fromFlag);
+    const fromEnv = this.io.env['SIGNET_HOME'];
+    if (fromEnv) return resolve(this.io.cwd, fromEnv);
+    return join(homedir(), '.signet');
+  }
+
+  /** The library context for one operation; the reference time is fixed here, once. */
+  context(options: CommonOptions = {}): SignetContext {
+    const ctx: SignetContext = {
+      home: this.home(),
+      cwd: this.io.cwd,
+      now: new Date(),
+      passphrases: cliPassphrases(this.io, options),
+      log: (line) => this.io.err(`${line}\n`),
+    };
+    if (options.policy) ctx.policyPath = resolve(this.io.cwd, options.policy);
+    return ctx;
+  }
+
+  /** Print a result: JSON (stable, for machines) or lines for people. */
+  print(options: { json?: boolean }, value: unknown, human: () => string[]): void {
+    if (options.json) this.io.out(JSON.stringify(value, null, 2) + '\n');
+    else for (const line of human()) this.io.out(`${line}\n`);
+  }
+}

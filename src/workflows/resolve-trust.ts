@@ -1,0 +1,70 @@
+// Find the trust repository for an image: explicit flags first
+// (--trust-repo, --root), else the first matching trust policy entry.
+// There is no trust on first use: without a pinned root, nothing verifies.
+
+import { resolve } from 'node:path';
+import type { MetadataStore } from '../store/metadata-store.js';
+import { openStore } from '../store/open-store.js';
+import { matchPolicy, readPolicy } from '../policy/trust-policy.js';
+import { readFileBounded } from '../store/atomic-file.js';
+import { parseRoot } from '../trust/root-chain.js';
+import type { Envelope, RootJSON } from '../metadata/types.js';
+import { UsageError } from '../errors.js';
+import { LIMITS } from '../limits.js';
+import { policyPathOf, type SignetContext } from './context.js';
+
+export interface TrustOptions {
+  /** Store location overriding the policy. */
+  trustRepo?: string;
+  /** Pinned root file overriding the policy. */
+  root?: string;
+}
+
+export interface ResolvedTrust {
+  store: MetadataStore;
+  pinnedRootBytes: Uint8Array;
+  pinnedRoot: Envelope<RootJSON>;
+  /** Where the pin came from, for messages. */
+  rootPath: string;
+}
+
+export async function resolveTrust(name: string, options: TrustOptions, ctx: SignetContext): Promise<ResolvedTrust> {
+  let storeLocation = options.trustRepo;
+  let rootPath = options.root ? resolve(ctx.cwd, options.root) : undefined;
+  if (!storeLocation || !rootPath) {
+    const policyPath = policyPathOf(ctx);
+    const entry = matchPolicy(await readPolicy(policyPath), name);
+    if (entry) {
+      storeLocation ??= entry.store;
+      rootPath ??= entry.root;
+    }
+  }
+  if (!storeLocation) {
+    throw new UsageError('no-trust-repository', `no trust repository covers ${name}: pass --trust-repo LOCATION and --root ROOT.json, or add a scope with \`signet init --scope\``);
+  }
+  if (!rootPath) {
+    throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
+  }
+  const pinnedRootBytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
+  if (pinnedRootBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${rootPath} does not exist`);
+  const pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
+  const store = await openStore(storeLocation, ctx.cwd, ctx.registry ?? {});
+  return { store, pinnedRootBytes, pinnedRoot, rootPath };
+}
+
+/** Group items by the trust repository that covers them (one TUF refresh per group). */
+export async function groupByTrust<T extends { name: string }>(
+  items: readonly T[],
+  options: TrustOptions,
+  ctx: SignetContext,
+): Promise<Array<{ trust: ResolvedTrust; items: T[] }>> {
+  const groups = new Map<string, { trust: ResolvedTrust; items: T[] }>();
+  for (const item of items) {
+    const trust = await resolveTrust(item.name, options, ctx);
+    const key = `${trust.store.location}\n${trust.rootPath}`;
+    const group = groups.get(key) ?? { trust, items: [] };
+    group.items.push(item);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,99 @@
+// `signet sign`: resolve each reference to the exact manifest bytes, then add
+// a tag target, a digest target and (for an index) each platform manifest's
+// digest target, in one publish per trust repository.
+
+import type { ImageReference } from '../image/image-reference.js';
+import { digestTargetName, tagTargetName } from '../image/image-reference.js';
+import { openImageSource } from '../image/image-source.js';
+import { childManifests, targetCustom, type Manifest } from '../image/manifest.js';
+import { sha256Hex } from '../metadata/digest.js';
+import { Keystore } from '../keys/keystore.js';
+import { updateRepository, type TargetEntry } from '../trust/trust-repository.js';
+import { groupByTrust, type TrustOptions } from './resolve-trust.js';
+import { parseReferences, type ReferenceOptions } from './references.js';
+import { mapLimit } from './map-limit.js';
+import type { SignetContext } from './context.js';
+
+export interface SignOptions extends TrustOptions, ReferenceOptions {
+  /** Sign into this delegated role instead of the top-level targets role. */
+  role?: string;
+  /** Sign every tag of each referenced repository. */
+  allTags?: boolean;
+  /** Manifests resolved at once (registry requests in flight). */
+  concurrency?: number;
+}
+
+export interface SignedImage {
+  reference: string;
+  name: string;
+  tag?: string;
+  digest: string;
+  size: number;
+  mediaType: string;
+  /** Target names added or replaced. */
+  targets: string[];
+  trustRepository: string;
+}
+
+export async function signImages(texts: readonly string[], options: SignOptions, ctx: SignetContext): Promise<SignedImage[]> {
+  const refs = await expandTags(await parseReferences(texts, options, ctx), options, ctx);
+  const resolved = await mapLimit(refs, options.concurrency ?? 8, async (ref) => {
+    const source = await openImageSource(ref, ctx.registry);
+    return { ref, name: ref.name, manifest: await source.getManifest(ref) };
+  });
+  const keystore = new Keystore(ctx.home);
+  const results: SignedImage[] = [];
+  for (const group of await groupByTrust(resolved, options, ctx)) {
+    const signers = keystore.signerProvider(ctx.passphrases);
+    await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now }, async (repo) => {
+      for (const { ref, manifest } of group.items) {
+        const entries = targetsFor(ref, manifest);
+        for (const entry of entries) await repo.addTarget(entry, options.role);
+        const signed: SignedImage = {
+          reference: ref.text,
+          name: ref.name,
+          digest: manifest.digest,
+          size: manifest.size,
+          mediaType: manifest.mediaType,
+          targets: entries.map((e) => e.name),
+          trustRepository: group.trust.store.location,
+        };
+        if (ref.tag) signed.tag = ref.tag;
+        results.push(signed);
+      }
+    });
+  }
+  return results;
+}
+
+/** The targets that sign one manifest: its tag (if any), its digest, and an index's children. */
+export function targetsFor(ref: ImageReference, manifest: Manifest): TargetEntry[] {
+  const sha256 = sha256Hex(manifest.bytes);
+  const custom = targetCustom(manifest);
+  const entries: TargetEntry[] = [];
+  if (ref.tag) entries.push({ name: tagTargetName(ref.name, ref.tag), length: manifest.bytes.length, sha256, custom });
+  entries.push({ name: digestTargetName(ref.name, manifest.digest), length: manifest.bytes.length, sha256, custom });
+  for (const child of childManifests(manifest)) {
+    const childCustom: Record<string, unknown> = { mediaType: child.mediaType, index: manifest.digest };
+    if (child.platform) childCustom['platform'] = child.platform;
+    entries.push({ name: digestTargetName(ref.name, child.digest), length: child.size, sha256: child.digest.slice('sha256:'.length), custom: childCustom });
+  }
+  return entries;
+}
+
+async function expandTags(refs: ImageReference[], options: SignOptions, ctx: SignetContext): Promise<ImageReference[]> {
+  if (!options.allTags) return refs;
+  const out: ImageReference[] = [];
+  for (const ref of refs) {
+    const source = await openImageSource(ref, ctx.registry);
+    const tags = await source.listTags(ref);
+    ctx.log(`${ref.text}: ${tags.length} tag(s)`);
+    for (const tag of tags) {
+      const text = ref.kind === 'oci-layout' ? `oci-layout:${ref.dir}:${tag}` : `${ref.registry}/${ref.repository}:${tag}`;
+      const copy = { ...ref, tag, text } as ImageReference;
+      delete copy.digest;
+      out.push(copy);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+// `signet verify`: one TUF refresh per trust repository (tuf-js), then each
+// image resolved and checked against its signed target. Each reference gets
+// its own outcome; invalid and inconclusive stay distinct.
+
+import type { ImageReference } from '../image/image-reference.js';
+import { openImageSource } from '../image/image-source.js';
+import { withTrustSession } from '../verify/trust-session.js';
+import { verifyManifest, type VerifiedImage } from '../verify/verify-image.js';
+import { InconclusiveError, SignetError } from '../errors.js';
+import { groupByTrust, type TrustOptions } from './resolve-trust.js';
+import { parseReferences, type ReferenceOptions } from './references.js';
+import { mapLimit } from './map-limit.js';
+import type { SignetContext } from './context.js';
+
+export interface VerifyOptions extends TrustOptions, ReferenceOptions {
+  concurrency?: number;
+}
+
+export type VerifyOutcome =
+  | ({ ok: true } & VerifiedImage)
+  | { ok: false; reference: string; error: SignetError };
+
+export interface VerifyReport {
+  outcomes: VerifyOutcome[];
+  /** Metadata bytes downloaded across trust repositories. */
+  bytesDownloaded: number;
+}
+
+export async function verifyImages(texts: readonly string[], options: VerifyOptions, ctx: SignetContext): Promise<VerifyReport> {
+  const refs = await parseReferences(texts, options, ctx);
+  const byRef = new Map<ImageReference, VerifyOutcome>();
+  let bytesDownloaded = 0;
+  for (const group of await groupByTrust(refs, options, ctx)) {
+    const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home };
+    try {
+      await withTrustSession(source, async (session) => {
+        await mapLimit(group.items, options.concurrency ?? 8, async (ref) => {
+          byRef.set(ref, await verifyOne(session, ref, ctx));
+        });
+        bytesDownloaded += session.bytesDownloaded();
+      });
+    } catch (error) {
+      const failure = asSignetError(error);
+      for (const ref of group.items) if (!byRef.has(ref)) byRef.set(ref, { ok: false, reference: ref.text, error: failure });
+    }
+  }
+  return { outcomes: refs.map((ref) => byRef.get(ref)!), bytesDownloaded };
+}
+
+async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: ImageReference, ctx: SignetContext): Promise<VerifyOutcome> {
+  try {
+    const source = await openImageSource(ref, ctx.registry);
+    const manifest = await source.getManifest(ref);
+    return { ok: true, ...(await verifyManifest(session, ref, manifest)) };
+  } catch (error) {
+    return { ok: false, reference: ref.text, error: asSignetError(error) };
+  }
+}
+
+function asSignetError(error: unknown): SignetError {
+  if (error instanceof SignetError) return error;
+  return new InconclusiveError('unexpected', `could not check: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}

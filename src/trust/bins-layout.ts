@@ -12,14 +12,14 @@ import { UsageError } from '../errors.js';
 export const BIN_NAME_PREFIX = 'bins';
 
 /**
- * 256 bins by default. A cold lookup downloads the snapshot (~30 bytes per
- * bin) plus one bin (~175 bytes per target in it); tuf-js parses both in time
- * quadratic in their entries. Measured at 100,000 tags: 256 bins → 86 KB and
- * ~50 ms cold, ~20 ms warm; 512 → 55 KB but ~80 / ~60 ms; 1,024 → ~120 ms
- * even at 10,000 tags. So 256 keeps a lookup under 100 KB up to ~110,000
- * tags; beyond that choose `--bins 512` (bench/RESULTS.md).
+ * 512 bins by default. Each signed tag is two targets (tag and digest, ~440
+ * bytes together). A cold lookup downloads the snapshot (~30 bytes per bin)
+ * and one bin; tuf-js parses both in time quadratic in their entries.
+ * Measured at 100,000 tags (200,000 targets): 256 bins → 190 KB cold;
+ * 512 → 106 KB, ~50 ms; 1,024 → 75 KB but ~200 ms, all of it tuf-js reading
+ * the 1,024-entry snapshot. 512 is the knee; bench/RESULTS.md has the table.
  */
-export const DEFAULT_BIN_BIT_LENGTH = 8;
+export const DEFAULT_BIN_BIT_LENGTH = 9;
 /** 16,384 bins: beyond this the snapshot alone outweighs any bin. */
 export const MAX_BIN_BIT_LENGTH = 14;
 

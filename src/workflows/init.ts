@@ -17,12 +17,15 @@ import { serialize } from '../trust/trust-repository.js';
 import { addPolicyEntry } from '../policy/trust-policy.js';
 import { policyPathOf, rootsDirOf, type SignetContext } from './context.js';
 import { shortKeyId } from '../keys/key-id.js';
+import { DEFAULT_BIN_BIT_LENGTH, type BinsOptions } from '../trust/bins-layout.js';
 
 export interface InitOptions {
   /** Seconds each role stays valid when signed (defaults from BRIEF.md). */
   expirySeconds?: Partial<Record<RoleType, number>>;
   /** Add a trust policy entry covering this scope (e.g. `team/*`). */
   scope?: string;
+  /** Lay the repository out in succinct hashed bins (for thousands of tags). */
+  bins?: BinsOptions;
 }
 
 export interface InitResult {
@@ -31,6 +34,8 @@ export interface InitResult {
   /** The pinned root file verifiers need (`--root`). */
   rootPath: string;
   scope?: string;
+  /** Number of hashed bins, when the repository uses them. */
+  bins?: number;
 }
 
 export async function initTrustRepository(location: string, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
@@ -49,10 +54,12 @@ export async function initTrustRepository(location: string, options: InitOptions
   const root = buildRoot(rootSpec);
   const signers = keystore.signerProvider(ctx.passphrases);
   await signEnvelope(root, await signers('root', root.signed.roles['root']!.keyids));
-  await initializeRepository(store, root, { signers, now: ctx.now });
+  const initOptions: Parameters<typeof initializeRepository>[2] = { signers, now: ctx.now };
+  if (options.bins) initOptions.bins = options.bins;
+  await initializeRepository(store, root, initOptions);
 
   const rootBytes = serialize(root);
-  const rootPath = join(rootsDirOf(ctx), `${createHash('sha256').update(store.location).digest('hex').slice(0, 16)}.root.json`);
+  const rootPath = pinnedRootPathFor(store.location, ctx);
   await fs.mkdir(rootsDirOf(ctx), { recursive: true, mode: 0o700 });
   await writeFileAtomic(rootPath, rootBytes);
   const result: InitResult = { location: store.location, keys: TOP_LEVEL_ROLES.map((role) => ({ role, keyId: keys.get(role)!.keyId })), rootPath };
@@ -60,5 +67,11 @@ export async function initTrustRepository(location: string, options: InitOptions
     await addPolicyEntry(policyPathOf(ctx), { scope: options.scope, store: store.location, root: rootPath });
     result.scope = options.scope;
   }
+  if (options.bins) result.bins = 2 ** (options.bins.bitLength ?? DEFAULT_BIN_BIT_LENGTH);
   return result;
+}
+
+/** Where `signet init` pins the root of the repository at `location`. */
+export function pinnedRootPathFor(location: string, ctx: Pick<SignetContext, 'home'>): string {
+  return join(rootsDirOf(ctx as SignetContext), `${createHash('sha256').update(location).digest('hex').slice(0, 16)}.root.json`);
 }

@@ -7,6 +7,7 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
+import { registerBins } from './bins.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -14,4 +15,5 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerVerify,
   registerList,
   registerDemo,
+  registerBins,
 ];

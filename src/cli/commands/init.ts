@@ -6,8 +6,9 @@ import { examples, withOutputOptions, withPassphraseOptions } from '../options.j
 import { parseDuration } from '../../metadata/expiry.js';
 import type { RoleType } from '../../metadata/types.js';
 import { UsageError } from '../../errors.js';
+import { binsLayoutOptions, wantsBins, withBinsOptions, type BinsCommandOptions } from '../bins-options.js';
 
-interface InitCommandOptions extends CommonOptions {
+interface InitCommandOptions extends CommonOptions, BinsCommandOptions {
   scope?: string;
   expires?: string[];
 }
@@ -19,8 +20,9 @@ export function registerInit(program: Command, cli: CliRuntime): void {
     .argument('<trust-repo>', 'where to publish trust metadata (a directory)')
     .option('--scope <glob>', 'add a trust policy entry: images whose name matches use this repository (e.g. "team/*")')
     .option('--expires <role=duration...>', 'how long each role stays valid when signed, e.g. targets=30d timestamp=12h (defaults: root 1y, targets 90d, snapshot 7d, timestamp 1d)');
-  withPassphraseOptions(withOutputOptions(command));
+  withBinsOptions(withPassphraseOptions(withOutputOptions(command)), true);
   examples(command, [
+    'signet init ./trust --scope "org/**" --bins 1024',
     'SIGNET_PASSPHRASE=… signet init ./trust --scope "team/*"',
     'signet init /srv/trust --expires timestamp=12h snapshot=3d --passphrase-file pass.txt',
   ]);
@@ -30,11 +32,13 @@ export function registerInit(program: Command, cli: CliRuntime): void {
     const initOptions: Parameters<typeof initTrustRepository>[1] = {};
     if (options.scope) initOptions.scope = options.scope;
     if (options.expires) initOptions.expirySeconds = parseExpiries(options.expires);
+    if (wantsBins(options)) initOptions.bins = binsLayoutOptions(options);
     const result = await initTrustRepository(location, initOptions, ctx);
     cli.print(options, result, () => [
       `Created trust repository ${result.location}`,
       ...result.keys.map((k) => `  ${k.role.padEnd(9)} key ${k.keyId}`),
       `Pinned root: ${result.rootPath}`,
+      ...(result.bins ? [`Layout: ${result.bins} hashed bins`] : []),
       result.scope ? `Policy: images named "${result.scope}" use this repository` : 'No policy entry added: pass --trust-repo and --root to sign and verify, or re-run with --scope',
     ]);
   });

@@ -1,0 +1,55 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { makeSignetEnv, type SignetEnv } from '../support/signet-env.js';
+
+let s: SignetEnv;
+beforeEach(async () => {
+  s = await makeSignetEnv();
+});
+afterEach(async () => {
+  await s.cleanup();
+});
+
+const trust = () => join(s.dir, 'trust');
+
+describe('signet init --bins', () => {
+  it('creates a binned repository in which signed tags verify', async () => {
+    const init = await s.cli(['init', trust(), '--scope', 'app', '--bins', '16']);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain('16 hashed bins');
+    expect((await readdir(trust())).filter((f) => /^1\.bins-[0-9a-f]\.json$/.test(f))).toHaveLength(16);
+    expect((await s.cli(['sign', s.ref('1.0'), s.ref('2.0')])).code).toBe(0);
+    const verify = await s.cli(['verify', s.ref('1.0'), s.ref('2.0')]);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('refuses a bin count that is not a power of two with exit 2', async () => {
+    const init = await s.cli(['init', trust(), '--bins', '1000']);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain('power of two');
+  });
+});
+
+describe('signet bins migrate', () => {
+  it('moves a flat repository to bins and every signed tag still verifies', async () => {
+    await s.cli(['init', trust(), '--scope', 'app']);
+    expect((await s.cli(['sign', s.ref('1.0'), s.ref('2.0')])).code).toBe(0);
+    expect((await s.cli(['verify', s.ref('1.0')])).code).toBe(0); // caches the flat metadata
+    const migrate = await s.cli(['bins', 'migrate', trust(), '--bit-length', '3', '--json']);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    expect(JSON.parse(migrate.stdout)).toMatchObject({ bins: 8, bitLength: 3 });
+    const verify = await s.cli(['verify', s.ref('1.0'), s.ref('2.0')]);
+    expect(verify.code, verify.stderr).toBe(0);
+    const status = await s.cli(['bins', 'status', trust(), '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ bins: 8, targetsInTopLevel: 0 });
+  });
+
+  it('refuses a repository that already uses bins with exit 2', async () => {
+    await s.cli(['init', trust(), '--bins']);
+    const migrate = await s.cli(['bins', 'migrate', trust()]);
+    expect(migrate.code).toBe(2);
+    expect(migrate.stderr).toContain('already uses 512 hashed bins');
+  });
+});

@@ -10,6 +10,7 @@ const result = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   stdinIsTTY: Boolean(process.stdin.isTTY),
   stderrIsTTY: Boolean(process.stderr.isTTY),
+  stderrColumns: process.stderr.columns,
   onStdout: (text) => process.stdout.write(text),
   onStderr: (text) => process.stderr.write(text),
   promptSecret: promptSecretOnTTY,

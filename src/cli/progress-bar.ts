@@ -51,3 +51,22 @@ export function renderBar(label: string, done: number, total: number, columns: n
   const painted = color ? `\x1b[32m${bar.slice(0, filled)}\x1b[2m${bar.slice(filled)}\x1b[0m` : bar;
   return `${label} [${painted}]${counts}`;
 }
+
+/**
+ * A `(phase, done, total)` callback for workflows: one bar per phase, cleared
+ * when the phase completes. A no-op off a TTY, like `progressBar`.
+ */
+export function progressReporter(stream: ProgressStream, env: Record<string, string | undefined>): (phase: string, done: number, total: number) => void {
+  let current: { phase: string; bar: Progress } | undefined;
+  return (phase, done, total) => {
+    if (current?.phase !== phase) {
+      current?.bar.finish();
+      current = { phase, bar: progressBar(stream, phase, env) };
+    }
+    current.bar.update(done, total);
+    if (done >= total) {
+      current.bar.finish();
+      current = undefined;
+    }
+  };
+}

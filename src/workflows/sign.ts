@@ -12,6 +12,7 @@ import { updateRepository, type TargetEntry } from '../trust/trust-repository.js
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
+import { ImageSources } from './image-sources.js';
 import type { SignetContext } from './context.js';
 
 export interface SignOptions extends TrustOptions, ReferenceOptions {
@@ -37,9 +38,14 @@ export interface SignedImage {
 
 export async function signImages(texts: readonly string[], options: SignOptions, ctx: SignetContext): Promise<SignedImage[]> {
   const refs = await expandTags(await parseReferences(texts, options, ctx), options, ctx);
+  const sources = new ImageSources(ctx.registry);
+  let done = 0;
+  ctx.progress?.('resolving', 0, refs.length);
   const resolved = await mapLimit(refs, options.concurrency ?? 8, async (ref) => {
-    const source = await openImageSource(ref, ctx.registry);
-    return { ref, name: ref.name, manifest: await source.getManifest(ref) };
+    const source = await sources.for(ref);
+    const manifest = await source.getManifest(ref);
+    ctx.progress?.('resolving', ++done, refs.length);
+    return { ref, name: ref.name, manifest };
   });
   const keystore = new Keystore(ctx.home);
   const results: SignedImage[] = [];

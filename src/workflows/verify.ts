@@ -3,7 +3,7 @@
 // its own outcome; invalid and inconclusive stay distinct.
 
 import type { ImageReference } from '../image/image-reference.js';
-import { openImageSource } from '../image/image-source.js';
+import { ImageSources } from './image-sources.js';
 import { withTrustSession } from '../verify/trust-session.js';
 import { verifyManifest, type VerifiedImage } from '../verify/verify-image.js';
 import { InconclusiveError, SignetError } from '../errors.js';
@@ -30,26 +30,34 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
   const refs = await parseReferences(texts, options, ctx);
   const byRef = new Map<ImageReference, VerifyOutcome>();
   let bytesDownloaded = 0;
+  const sources = new ImageSources(ctx.registry);
+  let done = 0;
+  ctx.progress?.('verifying', 0, refs.length);
   for (const group of await groupByTrust(refs, options, ctx)) {
     const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home };
     try {
       await withTrustSession(source, async (session) => {
         await mapLimit(group.items, options.concurrency ?? 8, async (ref) => {
-          byRef.set(ref, await verifyOne(session, ref, ctx));
+          byRef.set(ref, await verifyOne(session, ref, sources));
+          ctx.progress?.('verifying', ++done, refs.length);
         });
         bytesDownloaded += session.bytesDownloaded();
       });
     } catch (error) {
       const failure = asSignetError(error);
-      for (const ref of group.items) if (!byRef.has(ref)) byRef.set(ref, { ok: false, reference: ref.text, error: failure });
+      for (const ref of group.items) {
+        if (byRef.has(ref)) continue;
+        byRef.set(ref, { ok: false, reference: ref.text, error: failure });
+        ctx.progress?.('verifying', ++done, refs.length);
+      }
     }
   }
   return { outcomes: refs.map((ref) => byRef.get(ref)!), bytesDownloaded };
 }
 
-async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: ImageReference, ctx: SignetContext): Promise<VerifyOutcome> {
+async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: ImageReference, sources: ImageSources): Promise<VerifyOutcome> {
   try {
-    const source = await openImageSource(ref, ctx.registry);
+    const source = await sources.for(ref);
     const manifest = await source.getManifest(ref);
     return { ok: true, ...(await verifyManifest(session, ref, manifest)) };
   } catch (error) {

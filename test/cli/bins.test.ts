@@ -53,3 +53,23 @@ describe('signet bins migrate', () => {
     expect(migrate.stderr).toContain('already uses 512 hashed bins');
   });
 });
+
+describe('bulk sign and verify progress', () => {
+  it('draws a bar on stderr when it is a terminal, and nothing on stdout', async () => {
+    const { runCli } = await import('../../src/cli/run-cli.js');
+    await s.cli(['init', trust(), '--scope', 'app']);
+    const run = (args: string[]) => runCli(args, { env: s.env, cwd: s.dir, stderrIsTTY: true });
+    const sign = await run(['sign', s.ref('1.0'), s.ref('2.0')]);
+    expect(sign.code, sign.stderr).toBe(0);
+    expect(sign.stderr).toContain('resolving [');
+    const verify = await run(['verify', s.ref('1.0'), s.ref('2.0')]);
+    expect(verify.stderr).toContain('verifying [');
+    expect(verify.stdout).not.toContain('[');
+  });
+
+  it('draws no bar when stderr is not a terminal', async () => {
+    await s.cli(['init', trust(), '--scope', 'app']);
+    const sign = await s.cli(['sign', s.ref('1.0'), s.ref('2.0')]);
+    expect(sign.stderr).not.toContain('resolving [');
+  });
+});

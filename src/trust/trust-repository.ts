@@ -345,7 +345,7 @@ function checkVersion(role: string, actual: number, expected: number): void {
 }
 
 /** One provider call per (role, key ids) within a publish, shared by concurrent callers. */
-function memoizeSigners(provider: SignerProvider): SignerProvider {
+export function memoizeSigners(provider: SignerProvider): SignerProvider {
   const cache = new Map<string, ReturnType<SignerProvider>>();
   return (role, keyIds) => {
     const key = `${role}\n${keyIds.join(',')}`;

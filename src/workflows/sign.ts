@@ -8,7 +8,9 @@ import { openImageSource } from '../image/image-source.js';
 import { childManifests, targetCustom, type Manifest } from '../image/manifest.js';
 import { sha256Hex } from '../metadata/digest.js';
 import { Keystore } from '../keys/keystore.js';
-import { updateRepository, type TargetEntry } from '../trust/trust-repository.js';
+import { memoizeSigners, updateRepository, type TargetEntry } from '../trust/trust-repository.js';
+import type { SignerProvider } from '../keys/signer.js';
+import type { Envelope, RootJSON } from '../metadata/types.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
@@ -38,21 +40,38 @@ export interface SignedImage {
 
 export async function signImages(texts: readonly string[], options: SignOptions, ctx: SignetContext): Promise<SignedImage[]> {
   const refs = await expandTags(await parseReferences(texts, options, ctx), options, ctx);
+  const groups = await groupByTrust(refs, options, ctx);
+  // Unlocking keys (scrypt) overlaps with resolving manifests; progress is
+  // held back until the keys are unlocked so a passphrase prompt stays readable.
+  const signers = memoizeSigners(new Keystore(ctx.home).signerProvider(ctx.passphrases));
+  let unlocked = false;
+  let held: [string, number, number] | undefined;
+  const progress = (phase: string, done: number, total: number) => {
+    if (unlocked) ctx.progress?.(phase, done, total);
+    else held = [phase, done, total];
+  };
+  // A failed unlock is reported by publish, which asks the memoized provider again.
+  const unlocking = unlockAhead(groups.map((g) => g.trust.pinnedRoot), signers).catch(() => undefined).finally(() => {
+    unlocked = true;
+    if (held) ctx.progress?.(...held);
+  });
+
   const sources = new ImageSources(ctx.registry);
   let done = 0;
-  ctx.progress?.('resolving', 0, refs.length);
-  const resolved = await mapLimit(refs, options.concurrency ?? 8, async (ref) => {
+  progress('resolving', 0, refs.length);
+  const manifests = new Map<ImageReference, Manifest>();
+  await mapLimit(refs, options.concurrency ?? 8, async (ref) => {
     const source = await sources.for(ref);
-    const manifest = await source.getManifest(ref);
-    ctx.progress?.('resolving', ++done, refs.length);
-    return { ref, name: ref.name, manifest };
+    manifests.set(ref, await source.getManifest(ref));
+    progress('resolving', ++done, refs.length);
   });
-  const keystore = new Keystore(ctx.home);
+  await unlocking;
+
   const results: SignedImage[] = [];
-  for (const group of await groupByTrust(resolved, options, ctx)) {
-    const signers = keystore.signerProvider(ctx.passphrases);
+  for (const group of groups) {
     await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now }, async (repo) => {
-      for (const { ref, manifest } of group.items) {
+      for (const ref of group.items) {
+        const manifest = manifests.get(ref)!;
         const entries = targetsFor(ref, manifest);
         for (const entry of entries) await repo.addTarget(entry, options.role);
         const signed: SignedImage = {
@@ -70,6 +89,16 @@ export async function signImages(texts: readonly string[], options: SignOptions,
     });
   }
   return results;
+}
+
+/** Ask for the online keys of each repository (as its pinned root names them), one after another. */
+async function unlockAhead(roots: ReadonlyArray<Envelope<RootJSON>>, signers: SignerProvider): Promise<void> {
+  for (const root of roots) {
+    for (const role of ['targets', 'snapshot', 'timestamp']) {
+      const keys = Object.hasOwn(root.signed.roles, role) ? root.signed.roles[role] : undefined;
+      if (keys) await signers(role, keys.keyids);
+    }
+  }
 }
 
 /** The targets that sign one manifest: its tag (if any), its digest, and an index's children. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { makeSignetEnv, type SignetEnv } from '../support/signet-env.js';
 
 let s: SignetEnv;
@@ -71,5 +71,28 @@ describe('bulk sign and verify progress', () => {
     await s.cli(['init', trust(), '--scope', 'app']);
     const sign = await s.cli(['sign', s.ref('1.0'), s.ref('2.0')]);
     expect(sign.stderr).not.toContain('resolving [');
+  });
+});
+
+describe('bulk work in one process', () => {
+  it('signs many references with one publish (the timestamp version goes up by one)', async () => {
+    await s.cli(['init', trust(), '--scope', 'app', '--bins', '8']);
+    const version = async () => JSON.parse(await readFile(join(trust(), 'timestamp.json'), 'utf8')).signed.version as number;
+    const before = await version();
+    const sign = await s.cli(['sign', s.ref('1.0'), s.ref('2.0')]);
+    expect(sign.code, sign.stderr).toBe(0);
+    expect(await version()).toBe(before + 1);
+  });
+
+  it('verifies many references with one TUF refresh (a warm call downloads one timestamp)', async () => {
+    await s.cli(['init', trust(), '--scope', 'app', '--bins', '8']);
+    await s.cli(['sign', s.ref('1.0'), s.ref('2.0')]);
+    await s.cli(['verify', s.ref('1.0'), s.ref('2.0')]);
+    const one = JSON.parse((await s.cli(['verify', s.ref('1.0'), '--json'])).stdout);
+    const two = JSON.parse((await s.cli(['verify', s.ref('1.0'), s.ref('2.0'), '--json'])).stdout);
+    expect(two.results).toHaveLength(2);
+    expect(two.bytesDownloaded).toBe(one.bytesDownloaded);
+    const timestamp = await readFile(join(trust(), 'timestamp.json'));
+    expect(two.bytesDownloaded).toBe(timestamp.length);
   });
 });

@@ -9,8 +9,7 @@ import { childManifests, targetCustom, type Manifest } from '../image/manifest.j
 import { sha256Hex } from '../metadata/digest.js';
 import { Keystore } from '../keys/keystore.js';
 import { memoizeSigners, updateRepository, type TargetEntry } from '../trust/trust-repository.js';
-import type { SignerProvider } from '../keys/signer.js';
-import type { Envelope, RootJSON } from '../metadata/types.js';
+import { serialPassphrases, unlockAhead } from './unlock-ahead.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
@@ -43,7 +42,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
   const groups = await groupByTrust(refs, options, ctx);
   // Unlocking keys (scrypt) overlaps with resolving manifests; progress is
   // held back until the keys are unlocked so a passphrase prompt stays readable.
-  const signers = memoizeSigners(new Keystore(ctx.home).signerProvider(ctx.passphrases));
+  const signers = memoizeSigners(new Keystore(ctx.home).signerProvider(serialPassphrases(ctx.passphrases)));
   let unlocked = false;
   let held: [string, number, number] | undefined;
   const progress = (phase: string, done: number, total: number) => {
@@ -51,7 +50,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
     else held = [phase, done, total];
   };
   // A failed unlock is reported by publish, which asks the memoized provider again.
-  const unlocking = unlockAhead(groups.map((g) => g.trust.pinnedRoot), signers).catch(() => undefined).finally(() => {
+  const unlocking = unlockAhead(groups.map((g) => g.trust.pinnedRoot), signers).finally(() => {
     unlocked = true;
     if (held) ctx.progress?.(...held);
   });
@@ -89,16 +88,6 @@ export async function signImages(texts: readonly string[], options: SignOptions,
     });
   }
   return results;
-}
-
-/** Ask for the online keys of each repository (as its pinned root names them), one after another. */
-async function unlockAhead(roots: ReadonlyArray<Envelope<RootJSON>>, signers: SignerProvider): Promise<void> {
-  for (const root of roots) {
-    for (const role of ['targets', 'snapshot', 'timestamp']) {
-      const keys = Object.hasOwn(root.signed.roles, role) ? root.signed.roles[role] : undefined;
-      if (keys) await signers(role, keys.keyids);
-    }
-  }
 }
 
 /** The targets that sign one manifest: its tag (if any), its digest, and an index's children. */

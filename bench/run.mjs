@@ -37,6 +37,7 @@ async function main() {
   if (!existsSync(SIGNET)) throw new Error(`${SIGNET} is missing: run \`node scripts/build.mjs\` (npm run bench does)`);
   const lib = await import(join(ROOT, 'dist', 'index.mjs'));
   const machine = describeMachine();
+  machine.loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const notaryWanted = process.env.BENCH_NO_NOTARY !== '1' && ensureNotary();
   const work = await mkdtemp(join(tmpdir(), 'signet-bench-'));
   const home = join(work, 'home');
@@ -92,8 +93,8 @@ async function main() {
     for (const n of VERIFY_SIZES) {
       const repo = `bench/v${n}`;
       const layout = n <= 10 ? 'flat' : `${2 ** lib.DEFAULT_BIN_BIT_LENGTH} bins`;
-      const real = tagNames(Math.min(n, 10)).concat(tagNames(3, 'more'));
-      const manifests = await images.prepare(repo, n <= 10_000 ? tagNames(n).concat(tagNames(3, 'more')) : real);
+      const real = tagNames(Math.min(n, 10)).concat(tagNames(5, 'more'));
+      const manifests = await images.prepare(repo, n <= 10_000 ? tagNames(n).concat(tagNames(5, 'more')) : real);
       const trustDir = join(work, `trust-v${n}`);
       signet(['init', trustDir, '--scope', repo, ...(layout === 'flat' ? [] : ['--bins'])]);
       if (n <= 10_000) {
@@ -113,13 +114,13 @@ async function main() {
       };
       log(`signet verify, ${n} tags, cold and warm`);
       const cold = [];
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         await rm(join(home, 'trusted'), { recursive: true, force: true });
         cold.push(verifyOnce());
       }
       verifyOnce();
       const warm = [];
-      for (let i = 0; i < 5; i++) warm.push(verifyOnce());
+      for (let i = 0; i < 9; i++) warm.push(verifyOnce());
       const row = {
         n,
         layout,
@@ -142,13 +143,13 @@ async function main() {
           return { ms: out.ms, bytes: notary.relay.bytes() };
         };
         const ncold = [];
-        for (let i = 0; i < 3; i++) {
+        for (let i = 0; i < 5; i++) {
           notary.verifier.forget(notaryRepo.gun);
           ncold.push(await lookup());
         }
         await lookup();
         const nwarm = [];
-        for (let i = 0; i < 5; i++) nwarm.push(await lookup());
+        for (let i = 0; i < 9; i++) nwarm.push(await lookup());
         Object.assign(row, {
           notaryColdMs: median(ncold.map((c) => c.ms)),
           notaryColdBytes: ncold[0].bytes,
@@ -166,12 +167,12 @@ async function main() {
     const ten = tagNames(10);
     log('signet verify 10 images in one call');
     signet(['verify', ...images.args(mid.repo, ten)]);
-    results.bulk.signetMs = medianOf(3, () => signet(['verify', ...images.args(mid.repo, ten)]).ms);
+    results.bulk.signetMs = medianOf(5, () => signet(['verify', ...images.args(mid.repo, ten)]).ms);
     results.bulk.repo = mid.repo;
     const midRow = results.verify.find((r) => r.n === VERIFY_SIZES[1]);
     if (notary && midRow?.notaryGun) {
       log('notary lookup × 10');
-      results.bulk.notaryMs = await medianOfAsync(3, async () => {
+      results.bulk.notaryMs = await medianOfAsync(5, async () => {
         let sum = 0;
         for (const tag of ten) sum += (await notary.verifier.lookup(midRow.notaryGun, tag)).ms;
         return sum;
@@ -182,8 +183,8 @@ async function main() {
     for (const n of [VERIFY_SIZES[0], VERIFY_SIZES.at(-1)]) {
       const { repo } = verifyRepos.get(n);
       log(`signet sign 1 more tag into the ${n}-tag repository`);
-      const more = tagNames(3, 'more');
-      results.more[n] = medianOf(3, (i) => signet(['sign', ...images.args(repo, [more[i]])]).ms);
+      const more = tagNames(5, 'more');
+      results.more[n] = medianOf(5, (i) => signet(['sign', ...images.args(repo, [more[i]])]).ms);
     }
 
     // 5. SHA-256 throughput: signet pull against sha256sum on the same bytes.
@@ -204,6 +205,7 @@ async function main() {
     for (const cleanup of cleanups) await cleanup().catch((error) => log(`cleanup: ${error.message}`));
   }
   results.totalMs = performance.now() - started;
+  machine.loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const text = writeReport(results);
   process.stdout.write(text);
   if (!QUICK) await writeFile(join(ROOT, 'bench', 'RESULTS.md'), text);

@@ -22,7 +22,7 @@ export function writeReport(r) {
   p(`Run of \`npm run bench\` on ${m.date.slice(0, 16).replace('T', ' ')} UTC${r.quick ? ' (BENCH_QUICK: reduced sizes)' : ''}, total ${fmtMs(r.totalMs)}.`);
   p();
   p(`Machine: ${m.nproc} CPUs (\`nproc\`), ${m.cpu}, ${m.memory} RAM, ${m.os}; Node.js ${m.node}; notary ${m.notary}; docker-registry ${m.registry}.`);
-  p('The machine is shared with other work, so compare ratios rather than absolute times.');
+  p(`The machine is shared with other work (load average ${m.loadBefore} at the start, ${m.loadAfter} at the end, on ${m.nproc} CPUs), so compare ratios rather than absolute times.`);
   p('Every time is the wall time of a whole CLI process (`node dist/signet.mjs …`, `notary …`) as a user runs it, median of 3–15 runs, unless a row says "in-process".');
   p();
 

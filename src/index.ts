@@ -29,6 +29,12 @@ export { OciLayout } from './image/oci-layout.js';
 export { openImageSource, type ImageSource } from './image/image-source.js';
 export { MEDIA_TYPES, type Manifest } from './image/manifest.js';
 export { writeSampleLayout, sampleManifest, sampleIndex, addToLayout } from './image/sample-images.js';
+// registries (undici loads with these; the CLI imports them lazily)
+export { parseRegistryReference, formatRegistryReference, withoutRegistryHost } from './registry/reference.js';
+export { RegistryClient, MANIFEST_ACCEPT, type Repository } from './registry/registry-client.js';
+export { DockerConfigCredentials, staticCredentials, firstOf, type Credential, type CredentialSource } from './registry/credentials.js';
+export type { RegistryClientOptions } from './registry/registry-options.js';
+export { pullImage, type PullResult } from './registry/pull-image.js';
 // verification
 export { withTrustSession, type TrustSession, type TrustSource } from './verify/trust-session.js';
 export { verifyManifest, type VerifiedImage } from './verify/verify-image.js';
@@ -40,6 +46,7 @@ export { signImages, targetsFor } from './workflows/sign.js';
 export { migrateTrustRepository, binsStatus } from './workflows/bins.js';
 export { verifyImages } from './workflows/verify.js';
 export { listSigned } from './workflows/list.js';
+export { pullVerifiedImage } from './workflows/pull.js';
 export { runDemo } from './workflows/demo.js';
 // CLI
 export { runCli, type CliResult, type RunCliOptions } from './cli/run-cli.js';

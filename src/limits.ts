@@ -26,4 +26,17 @@ export const LIMITS = {
   maxIndexManifests: 256,
   /** Metadata files written at once while publishing (bins to a registry store). */
   publishConcurrency: 8,
+  /** Registry: error bodies, token responses, credential helper output. */
+  registryErrorBytes: 64 * KiB,
+  registryTokenBytes: 1 * MiB,
+  credentialHelperBytes: 64 * KiB,
+  /** Registry: one page of a tags list, and how many pages we follow (Link rel=next). */
+  tagsPageBytes: 4 * MiB,
+  maxTagPages: 100,
+  /** Registry: redirects followed per request, attempts per request (429/5xx/reset). */
+  maxRedirects: 5,
+  maxAttempts: 4,
+  /** Blobs (config and layers) one image manifest may list, and the largest blob we copy. */
+  maxManifestBlobs: 1024,
+  blobBytes: 64 * 1024 * MiB,
 } as const;

@@ -8,12 +8,14 @@ import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
 import { registerBins } from './bins.js';
+import { registerPull } from './pull.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
   registerSign,
   registerVerify,
   registerList,
+  registerPull,
   registerDemo,
   registerBins,
 ];

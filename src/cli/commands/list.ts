@@ -13,16 +13,17 @@ export function registerList(program: Command, cli: CliRuntime): void {
   const command = program
     .command('list')
     .description('list signed targets (tags and digests), with the role that signs each')
-    .argument('[prefix]', 'only targets whose name starts with this, e.g. "team/app:"', '');
+    .argument('[prefix]', 'only targets whose name starts with this, e.g. "team/app:" (a registry host in front is ignored)', '');
   withTrustOptions(withOutputOptions(command));
-  examples(command, ['signet list app', 'signet list --trust-repo ./trust --root ./root.json --json']);
+  examples(command, ['signet list app', 'signet list registry.example.com/team/app:', 'signet list --trust-repo ./trust --root ./root.json --json']);
   command.action(async (prefix: string, options: ListCommandOptions) => {
     const { listSigned } = await import('../../workflows/list.js');
     const listOptions: Parameters<typeof listSigned>[1] = {};
     if (options.trustRepo) listOptions.trustRepo = options.trustRepo;
     if (options.root) listOptions.root = options.root;
     const ctx = cli.context(options);
-    const report = await listSigned(prefix, listOptions, ctx);
+    const { withoutRegistryHost } = await import('../../registry/reference.js');
+    const report = await listSigned(withoutRegistryHost(prefix), listOptions, ctx);
     for (const role of report.expired) ctx.log(`warning: ${role} has expired; verification will fail until it is re-signed`);
     cli.print(options, report, () =>
       report.targets.length === 0 ? [`nothing signed${prefix ? ` matching "${prefix}"` : ''} in ${report.trustRepository}`] : report.targets.map((t) => `${t.name}\t${t.digest}\t${t.length}\t${t.role}`),

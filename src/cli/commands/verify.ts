@@ -2,10 +2,11 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
 import { EXIT } from '../../errors.js';
 
-interface VerifyCommandOptions extends CommonOptions {
+interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions {
   trustRepo?: string;
   root?: string;
   name?: string;
@@ -16,11 +17,12 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     .command('verify')
     .description('check images against signed trust metadata; prints the verified name@sha256:… to deploy')
     .argument('<image-ref...>', 'oci-layout:<dir>[:<tag>] or a registry reference');
-  withNameOption(withTrustOptions(withOutputOptions(command)));
+  withRegistryOptions(withNameOption(withTrustOptions(withOutputOptions(command))));
   command.addHelpText('after', '\nExit codes: 0 all verified; 1 verification failed (unsigned, tampered, revoked, expired); 2 usage or configuration error; 3 inconclusive (store or registry unreachable).');
   examples(command, [
     'signet verify oci-layout:./build/app:1.2.3',
     'signet verify oci-layout:./build/app:1.2.3 --trust-repo ./trust --root ./root.json --json',
+    'signet verify registry.example.com/team/app:1.2.3',
   ]);
   command.action(async (refs: string[], options: VerifyCommandOptions) => {
     const { verifyImages } = await import('../../workflows/verify.js');
@@ -28,7 +30,9 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     if (options.trustRepo) verifyOptions.trustRepo = options.trustRepo;
     if (options.root) verifyOptions.root = options.root;
     if (options.name) verifyOptions.name = options.name;
-    const report = await verifyImages(refs, verifyOptions, cli.context(options));
+    const ctx = cli.context(options);
+    ctx.registry = await registryOptionsFrom(cli.io, options);
+    const report = await verifyImages(refs, verifyOptions, ctx);
     let code: number = EXIT.ok;
     for (const outcome of report.outcomes) {
       if (outcome.ok) continue;

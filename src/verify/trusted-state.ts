@@ -11,6 +11,8 @@ import { readFileBounded, writeFileAtomic } from '../store/atomic-file.js';
 import { parseRoot } from '../trust/root-chain.js';
 import { LIMITS } from '../limits.js';
 
+const TOP_LEVEL_FILES = new Set(['root.json', 'timestamp.json', 'snapshot.json', 'targets.json']);
+
 export class TrustedState {
   readonly dir: string;
 
@@ -38,19 +40,40 @@ export class TrustedState {
    * file tuf-js persisted (it persists only metadata it verified), whether
    * `work` succeeded or not, so newer versions are remembered for rollback
    * checks either way.
+   *
+   * Only the top-level roles are copied up front; `work` brings any other
+   * trusted file (a delegated role, a bin) into the copy with `bringLocal`
+   * before tuf-js needs it, so a verifier that has cached 512 bins does not
+   * copy them all to look up one tag. A file not brought is downloaded again.
    */
-  async withWorkingCopy<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  async withWorkingCopy<T>(work: (dir: string, bringLocal: (file: string | 'all') => Promise<void>) => Promise<T>): Promise<T> {
     const scratch = await fs.mkdtemp(join(this.dir, '.work-'));
     const before = new Map<string, string>();
-    try {
-      for (const name of await this.trustedFiles()) {
-        const bytes = await fs.readFile(join(this.dir, name));
-        await fs.writeFile(join(scratch, name), bytes);
-        before.set(name, hash(bytes));
+    const copying = new Map<string, Promise<void>>();
+    const trusted = new Set(await this.trustedFiles());
+    const copy = (name: string): Promise<void> => {
+      let pending = copying.get(name);
+      if (!pending) {
+        pending = (async () => {
+          if (!trusted.has(name)) return;
+          const bytes = await fs.readFile(join(this.dir, name));
+          await fs.writeFile(join(scratch, name), bytes);
+          before.set(name, hash(bytes));
+        })();
+        copying.set(name, pending);
       }
+      return pending;
+    };
+    const bringLocal = async (file: string | 'all') => {
+      if (file === 'all') await Promise.all([...trusted].map(copy));
+      else await copy(file);
+    };
+    try {
+      await Promise.all([...trusted].filter((name) => TOP_LEVEL_FILES.has(name)).map(copy));
       try {
-        return await work(scratch);
+        return await work(scratch, bringLocal);
       } finally {
+        await Promise.allSettled(copying.values());
         for (const name of await fs.readdir(scratch)) {
           if (!name.endsWith('.json')) continue;
           const bytes = await fs.readFile(join(scratch, name));

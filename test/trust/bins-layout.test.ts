@@ -141,6 +141,19 @@ describe('a repository created with hashed bins', () => {
     });
   });
 
+  it('downloads no bin for any tag once the verifier has cached them all', async () => {
+    const names = tags(120);
+    await addTargets(names);
+    await verifyWith('all', async (lookup) => {
+      for (const name of names) await lookup(name);
+    });
+    fixture.store.reset();
+    await verifyWith('all', async (lookup) => {
+      for (const name of names.slice(0, 40)) expect(await lookup(name)).toBe(entry(name).sha256);
+    });
+    expect(binFiles(fixture.store.gets)).toEqual([]);
+  });
+
   it('refuses to migrate again', async () => {
     await expect(migrateToBins(fixture.store, fixture.root, { signers: fixture.signers, now: new Date() })).rejects.toMatchObject({ code: 'already-binned' });
   });

@@ -49,6 +49,13 @@ async function main() {
   const results = { machine, quick: QUICK, sign: [], verify: [], bulk: {}, more: {}, sha: {}, startup: {}, bins: [], notes: [] };
   const cleanups = [() => (process.env.BENCH_KEEP === '1' ? Promise.resolve(log(`kept ${work}`)) : rm(work, { recursive: true, force: true }))];
   const started = performance.now();
+  // Ctrl-C: stop the servers we started before leaving.
+  const onSignal = async (signal) => {
+    log(`${signal}: stopping servers`);
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
     log('starting docker-registry');
     const registry = await startRegistry();
@@ -203,7 +210,7 @@ async function main() {
     // 7. The bins layout at several sizes (in-process, the library).
     for (const [bitLength, tags] of BIN_ROWS) {
       log(`bins layout: ${bitLength ? 2 ** bitLength : 'flat'} × ${tags} tags`);
-      results.bins.push(await measureLayout(lib, { bitLength, tags, base }));
+      results.bins.push(await measureLayout(lib, { bitLength, tags, base, cacheAllBins: bitLength === lib.DEFAULT_BIN_BIT_LENGTH }));
     }
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error) => log(`cleanup: ${error.message}`));

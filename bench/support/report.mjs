@@ -76,6 +76,7 @@ export function writeReport(r) {
   table(['what', 'time', 'throughput'], [
     [`\`sha256sum\` on ${fmtBytes(r.sha.bytes)}`, fmtMs(r.sha.sha256sumMs), mbps(r.sha.sha256sumMs)],
     [r.sha.what, fmtMs(r.sha.signetPullMs), mbps(r.sha.signetPullMs)],
+    ...(r.sha.what.startsWith('signet pull') ? [["node:crypto streaming hash of the same file (signet's hashing path, one `node` process)", fmtMs(r.sha.hashOnlyMs), mbps(r.sha.hashOnlyMs)]] : []),
   ]);
 
   p('## Start-up');
@@ -116,7 +117,8 @@ export function writeReport(r) {
     [`… ≤ 100 KB downloaded cold`, fmtBytes(vBig.signetColdBytes), check(vBig.signetColdBytes <= 100 * KB)],
     [`Sign 1 more tag into ${large.toLocaleString('en')} tags ≤ 1.5× the ${small}-tag time`, ratio(r.more[large], r.more[small]), check(r.more[large] <= 1.5 * r.more[small])],
     ['Verify 10 images in one call faster than 10 warm `notary lookup`', r.bulk.notaryMs ? `${fmtMs(r.bulk.signetMs)} vs ${fmtMs(r.bulk.notaryMs)}` : 'n/a', check(r.bulk.notaryMs ? r.bulk.signetMs < r.bulk.notaryMs : undefined)],
-    ['`signet pull` hashing ≥ 90% of `sha256sum` throughput', `${((100 * r.sha.sha256sumMs) / r.sha.signetPullMs).toFixed(0)}%`, check(r.sha.what.startsWith('signet pull') ? r.sha.sha256sumMs / r.sha.signetPullMs >= 0.9 : undefined)],
+    ['`signet pull` hashing ≥ 90% of `sha256sum` throughput (whole pull, start-up and download included)', `${((100 * r.sha.sha256sumMs) / r.sha.signetPullMs).toFixed(0)}%`, check(r.sha.what.startsWith('signet pull') ? r.sha.sha256sumMs / r.sha.signetPullMs >= 0.9 : undefined)],
+    ["… signet's hashing path alone (node:crypto stream)", `${((100 * r.sha.sha256sumMs) / r.sha.hashOnlyMs).toFixed(0)}%`, check(r.sha.sha256sumMs / r.sha.hashOnlyMs >= 0.9)],
     ['`signet --version` within 30 ms of `node -e 0`', `+${fmtMs(r.startup.signetMs - r.startup.nodeMs)}`, check(r.startup.signetMs - r.startup.nodeMs <= 30)],
   ];
   table(['target', 'measured', 'status'], targets);

@@ -23,6 +23,12 @@ export const DEFAULT_BIN_BIT_LENGTH = 9;
 /** 16,384 bins: a ~480 KB snapshot already, which tuf-js takes seconds to parse. */
 export const MAX_BIN_BIT_LENGTH = 14;
 
+/**
+ * Past this many targets in a flat targets role (500 signed tags), `signet
+ * sign` suggests bins: tuf-js needs ~1 s to read 2,000 flat targets.
+ */
+export const FLAT_TARGETS_HINT = 1000;
+
 export interface BinsOptions {
   /** Bins are 2^bitLength; default DEFAULT_BIN_BIT_LENGTH. */
   bitLength?: number;

@@ -10,6 +10,7 @@ import { sha256Hex } from '../metadata/digest.js';
 import { Keystore } from '../keys/keystore.js';
 import { memoizeSigners, updateRepository, type TargetEntry } from '../trust/trust-repository.js';
 import { serialPassphrases, unlockAhead } from './unlock-ahead.js';
+import { FLAT_TARGETS_HINT } from '../trust/bins-layout.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
@@ -84,6 +85,10 @@ export async function signImages(texts: readonly string[], options: SignOptions,
         };
         if (ref.tag) signed.tag = ref.tag;
         results.push(signed);
+      }
+      const flat = Object.keys(repo.targets.signed.targets).length;
+      if (!repo.targets.signed.delegations && flat > FLAT_TARGETS_HINT) {
+        ctx.log(`hint: ${group.trust.store.location} holds ${flat} targets in one targets.json; verifiers read it slowly past ~${FLAT_TARGETS_HINT}: run \`signet bins migrate ${group.trust.store.location}\``);
       }
     });
   }

@@ -96,3 +96,37 @@ describe('bulk work in one process', () => {
     expect(two.bytesDownloaded).toBe(timestamp.length);
   });
 });
+
+describe('the README hashed bins example', () => {
+  it('runs as written', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Large repositories'));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    const commands = block
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter((line) => line.startsWith('signet '))
+      .map((line) => [...line.slice('signet '.length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!));
+    expect(commands.length).toBeGreaterThan(2);
+    for (const args of commands) {
+      const result = await s.cli(args);
+      expect(result.code, `signet ${args.join(' ')}\n${result.stderr}`).toBe(0);
+    }
+    const status = await s.cli(['bins', 'status', './trust', '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ bins: 1024 });
+  });
+});
+
+describe('a flat repository that grows large', () => {
+  it('suggests migrating to bins once it holds more than 500 tags', async () => {
+    const { addToLayout, sampleManifest } = await import('../../src/image/sample-images.js');
+    const tagsToSign = Array.from({ length: 501 }, (_, i) => `v${i}`);
+    for (const tag of tagsToSign) await addToLayout(s.layout, tag, sampleManifest(tag));
+    await s.cli(['init', trust(), '--scope', 'app']);
+    const small = await s.cli(['sign', s.ref('v0')]);
+    expect(small.stderr).not.toContain('signet bins migrate');
+    const sign = await s.cli(['sign', ...tagsToSign.map((t) => s.ref(t))]);
+    expect(sign.code, sign.stderr).toBe(0);
+    expect(sign.stderr).toContain(`run \`signet bins migrate ${trust()}\``);
+  });
+});

@@ -19,6 +19,16 @@ export { enableBins, migrateToBins, bitLengthForBinCount, DEFAULT_BIN_BIT_LENGTH
 export { Keystore, type PassphraseProvider, type PassphraseRequest, type KeyInfo } from './keys/keystore.js';
 export { ed25519Signer, type Signer, type SignerProvider } from './keys/signer.js';
 export { keyIdOf, shortKeyId, fingerprint } from './keys/key-id.js';
+export { KEY_FORMAT, DEFAULT_SCRYPT, WrongPassphraseError, KeyFileTamperedError, type KeyFile } from './keys/key-file.js';
+export { PUBLIC_KEY_FORMAT, readPublicKeyFile, parsePublicKey, publicKeyPem, type PublicKeyExport, type PublicKeyRead } from './keys/public-key-file.js';
+// offline root ceremony (files only)
+export { createRoot, parseRoleAssignments, parseThresholds, parseExpiries, type CreateRootOptions } from './ceremony/root-create.js';
+export { signRoot, type SignRootResult } from './ceremony/root-sign.js';
+export { describeRoot, rootSigningKeys, type RootReport, type ThresholdStatus } from './ceremony/root-report.js';
+export { rotateRoot, type RootChanges } from './ceremony/root-rotate.js';
+export { publishRoot, type PublishRootResult } from './ceremony/root-publish.js';
+export { readRootFile, writeRootFile } from './ceremony/root-file.js';
+export { loadCeremonySigner, resolveKeyReference, resolveKeystoreKeyId } from './ceremony/ceremony-signer.js';
 // stores
 export type { MetadataStore } from './store/metadata-store.js';
 export { DirectoryStore } from './store/directory-store.js';
@@ -47,6 +57,34 @@ export { migrateTrustRepository, binsStatus } from './workflows/bins.js';
 export { verifyImages } from './workflows/verify.js';
 export { listSigned } from './workflows/list.js';
 export { pullVerifiedImage } from './workflows/pull.js';
+export { publishSignedRoot } from './workflows/root-publish.js';
 export { runDemo } from './workflows/demo.js';
+// Notary v1 / Docker Content Trust: read, verify, migrate
+export { NotaryTrustedSet, type TrustedTargetsRole } from './notary/notary-trusted-set.js';
+export { loadNotaryCollection, type NotaryCollection, type LoadNotaryOptions } from './notary/notary-client.js';
+export { TrustDirectoryFetcher, type NotaryFetcher, type NotaryFileRequest } from './notary/notary-fetcher.js';
+export { NotaryServerFetcher } from './notary/notary-server-fetcher.js';
+export { certificatePin, keyIdPin, type NotaryPin } from './notary/notary-pin.js';
+export { dockerTags, RELEASES_ROLE, type NotaryTag } from './notary/docker-tags.js';
+export { planNotaryMigration, applyNotaryMigration, repositoryNameOf, type NotaryMigrationPlan } from './notary/notary-migration.js';
+export { migrateNotary } from './workflows/migrate-notary.js';
+export { verifyNotaryImages } from './workflows/verify-notary.js';
 // CLI
 export { runCli, type CliResult, type RunCliOptions } from './cli/run-cli.js';
+// revoke, rotate, delegate, freshness
+export { revokeTargets, type RevokeRequest, type RevokedTarget } from './trust/revoke-targets.js';
+export { REVOKED_FIELD, recordRevocation, revocationOf, type RevocationRecord } from './trust/revocation-records.js';
+export { addDelegation, removeDelegation, listDelegations, findDelegation, withDigestPatterns, type DelegationSpec, type DelegationInfo } from './trust/delegations.js';
+export { requireDelegatedPaths } from './trust/delegated-paths.js';
+export { prepareDetached, signDetached, publishDetached, parseDetached, serializeDetached, summarize as summarizeDetached, type DetachedRole, type DetachedSummary } from './trust/detached-role.js';
+export { rotateRoleKeys, type KeyChange, type RotationResult } from './trust/key-rotation.js';
+export { revokeKey, type KeyRevocationResult } from './trust/key-revocation.js';
+export { nextRoot, signNextRoot } from './trust/next-root.js';
+export { refreshMetadata, DEFAULT_SNAPSHOT_WITHIN_SECONDS, type RefreshOptions, type RefreshPlan } from './trust/freshness.js';
+export { repositoryStatus, type RepositoryStatus, type RoleStatus } from './trust/repository-status.js';
+export { notSignedError } from './verify/not-signed-error.js';
+export { revokeImages } from './workflows/revoke.js';
+export { addDelegationWorkflow, removeDelegationWorkflow, listDelegationsWorkflow, signDelegationFile, publishDelegationFile, inspectDelegationFile } from './workflows/delegation.js';
+export { signDetachedImages } from './workflows/sign-detached.js';
+export { rotateKeyWorkflow, revokeKeyWorkflow } from './workflows/key-rotation.js';
+export { refreshTimestampWorkflow, statusWorkflow } from './workflows/freshness.js';

@@ -16,6 +16,8 @@ export const LIMITS = {
   layoutIndexBytes: 4 * MiB,
   /** Trust policy, key files, root pins. */
   configFileBytes: 1 * MiB,
+  /** A passphrase file (--passphrase-file, --new-passphrase-file). */
+  passphraseFileBytes: 64 * KiB,
   /** Root rotations walked in one update (TUF 5.3). */
   maxRootRotations: 256,
   /** Delegated roles visited while looking up one target (TUF 5.6.7). */
@@ -39,4 +41,10 @@ export const LIMITS = {
   /** Blobs (config and layers) one image manifest may list, and the largest blob we copy. */
   maxManifestBlobs: 1024,
   blobBytes: 64 * 1024 * MiB,
+  /** Revocation records kept per targets role (oldest dropped first). */
+  maxRevocationRecords: 4096,
+  /** Notary v1: a token service's JSON answer (registry-style token auth). */
+  notaryTokenBytes: 64 * KiB,
+  /** Notary v1: roles fetched for one collection (targets + delegations). */
+  notaryMaxRoles: 64,
 } as const;

@@ -24,6 +24,7 @@ import { shortKeyId } from '../keys/key-id.js';
 import { loadLatestRoot } from './root-chain.js';
 import { expirySecondsFor } from './root-builder.js';
 import { binFor, isBinRole } from './succinct-bins.js';
+import { clearRevocation } from './revocation-records.js';
 import { UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 
@@ -124,6 +125,7 @@ export class TrustRepository {
     const file: TargetFileJSON = { length: entry.length, hashes: { sha256: entry.sha256 } };
     if (entry.custom) file.custom = entry.custom;
     doc.signed.targets[entry.name] = file;
+    clearRevocation(doc.signed, entry.name);
     this.dirty.add(roleName);
   }
 
@@ -131,7 +133,8 @@ export class TrustRepository {
   async removeTargets(match: (name: string, file: TargetFileJSON) => boolean): Promise<string[]> {
     const removed: string[] = [];
     for (const roleName of await this.allTargetsRoles()) {
-      const doc = await this.role(roleName);
+      const doc = await this.roleIfVerifiable(roleName);
+      if (!doc) continue;
       for (const [name, file] of Object.entries(doc.signed.targets)) {
         if (!match(name, file)) continue;
         delete doc.signed.targets[name];
@@ -142,11 +145,12 @@ export class TrustRepository {
     return removed;
   }
 
-  /** Every target in every role, with the role that signs it. */
+  /** Every target in every role, with the role that signs it (roles in `unverifiable` are skipped). */
   async listTargets(): Promise<Array<TargetEntry & { role: string }>> {
     const out: Array<TargetEntry & { role: string }> = [];
     for (const roleName of await this.allTargetsRoles()) {
-      const doc = await this.role(roleName);
+      const doc = await this.roleIfVerifiable(roleName);
+      if (!doc) continue;
       for (const [name, file] of Object.entries(doc.signed.targets)) {
         const entry: TargetEntry & { role: string } = { name, length: file.length, sha256: file.hashes['sha256'] ?? '', role: roleName };
         if (file.custom) entry.custom = file.custom;
@@ -164,6 +168,38 @@ export class TrustRepository {
       if (role !== 'targets' && (await this.delegationOf(role))) names.push(role);
     }
     return names;
+  }
+
+  /**
+   * Start delegated role `name` afresh with no targets, continuing the version
+   * the snapshot lists so readers never see its version go back. Used when a
+   * delegation is re-created or its old content can no longer be trusted.
+   */
+  resetRole(name: string): Envelope<TargetsJSON> {
+    const listed = Object.hasOwn(this.snapshot.signed.meta, metadataFileName(name)) ? this.snapshot.signed.meta[metadataFileName(name)] : undefined;
+    const envelope = emptyTargets(this.targets.signed.expires);
+    envelope.signed.version = listed?.version ?? 0;
+    this.roles.set(name, envelope);
+    this.dirty.add(name);
+    return envelope;
+  }
+
+  /**
+   * Delegated roles whose published metadata no longer meets their
+   * delegation's threshold (e.g. after one of their keys was revoked), with
+   * the reason. Verifiers refuse them; listings skip them.
+   */
+  readonly unverifiable = new Map<string, string>();
+
+  /** `role(name)`, or undefined (noted in `unverifiable`) for a delegated role below its threshold. */
+  async roleIfVerifiable(name: string): Promise<Envelope<TargetsJSON> | undefined> {
+    try {
+      return await this.role(name);
+    } catch (error) {
+      if (name === 'targets' || !(error instanceof VerificationError) || error.code !== 'below-threshold') throw error;
+      this.unverifiable.set(name, error.message);
+      return undefined;
+    }
   }
 
   /** Mark a role as edited, so publish re-signs it (and the roles above it). */

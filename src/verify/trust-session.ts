@@ -8,6 +8,7 @@ import { StoreFetcher, STORE_BASE_URL } from './store-fetcher.js';
 import { TrustedState, trustedStateId } from './trusted-state.js';
 import { classifyTufError } from './tuf-errors.js';
 import { LIMITS } from '../limits.js';
+import { findRevocation, type FoundRevocation } from './revocation-lookup.js';
 import { join } from 'node:path';
 import { readFileBounded } from '../store/atomic-file.js';
 import { metadataFileName } from '../store/metadata-store.js';
@@ -32,6 +33,8 @@ export interface TargetInfo {
 export interface TrustSession {
   /** The signed target called `name`, or undefined when no trusted role signs it. */
   lookup(name: string): Promise<TargetInfo | undefined>;
+  /** Why `name` is no longer signed, when a trusted role recorded its revocation (see revocation-lookup.ts). */
+  revocationOf(name: string): Promise<FoundRevocation | undefined>;
   /** Metadata bytes received from the store so far. */
   bytesDownloaded(): number;
   readonly location: string;
@@ -44,20 +47,22 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
   return state.withWorkingCopy(async (dir, bringLocal) => {
     const fetcher = new StoreFetcher(source.store);
     const location = source.store.location;
-    const updater = new Updater({
-      metadataDir: dir,
-      metadataBaseUrl: STORE_BASE_URL,
-      fetcher,
-      config: {
-        maxRootRotations: LIMITS.maxRootRotations,
-        maxDelegations: LIMITS.maxDelegations,
-        rootMaxLength: LIMITS.rootBytes,
-        timestampMaxLength: LIMITS.timestampBytes,
-        snapshotMaxLength: LIMITS.snapshotBytes,
-        targetsMaxLength: LIMITS.targetsBytes,
-      },
-    });
+    let updater: Updater;
     try {
+      // The constructor loads the pinned root and checks its own threshold (TUF 5.2).
+      updater = new Updater({
+        metadataDir: dir,
+        metadataBaseUrl: STORE_BASE_URL,
+        fetcher,
+        config: {
+          maxRootRotations: LIMITS.maxRootRotations,
+          maxDelegations: LIMITS.maxDelegations,
+          rootMaxLength: LIMITS.rootBytes,
+          timestampMaxLength: LIMITS.timestampBytes,
+          snapshotMaxLength: LIMITS.snapshotBytes,
+          targetsMaxLength: LIMITS.targetsBytes,
+        },
+      });
       await updater.refresh();
     } catch (error) {
       throw classifyTufError(error, fetcher, location);
@@ -66,6 +71,7 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
     const session: TrustSession = {
       location,
       bytesDownloaded: () => fetcher.bytesDownloaded,
+      revocationOf: (name) => findRevocation(dir, name),
       lookup: async (name) => {
         let info: TargetFile | undefined;
         try {

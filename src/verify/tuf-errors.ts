@@ -5,23 +5,33 @@
 import { SignetError, VerificationError, InconclusiveError } from '../errors.js';
 import type { StoreFetcher } from './store-fetcher.js';
 import { isRecord } from '../metadata/types.js';
+import { fixFor } from '../trust/refresh-command.js';
 
 export function classifyTufError(error: unknown, fetcher: StoreFetcher, location: string): SignetError {
   if (error instanceof SignetError) return error;
   const failure = fetcher.failures.at(-1);
   if (failure) return failure;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = reasonOf(error instanceof Error ? error.message : String(error));
   const kind = error instanceof Error ? error.constructor.name : 'Error';
 
   if (kind === 'ExpiredMetadataError' || /is expired/.test(message)) {
-    const role = /(\w[\w.%-]*)\.json is expired/.exec(message)?.[1] ?? 'metadata';
+    const role = decodeURIComponent(/([^\s:]+)\.json is expired/.exec(message)?.[1] ?? 'metadata');
     const expires = expiryOf(fetcher, role);
-    const fix = role === 'timestamp' || role === 'snapshot' ? 'run `signet timestamp` to refresh it' : `re-sign ${role} (any \`signet sign\` into it refreshes it)`;
-    return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${fix}`, { cause: error });
+    return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${fixFor(role)}`, { cause: error });
   }
-  if (fetcher.missing.length > 0) {
+  // The fetcher does not record the normal miss of the next N.root.json probe.
+  const missing = fetcher.missing.at(-1);
+  if (missing !== undefined) {
     // A consistent snapshot that points at a file not there yet: a publish in progress, or a broken store.
-    return new InconclusiveError('metadata-missing', `${location} is missing ${fetcher.missing.at(-1)}; a publish may be in progress, retry`, { cause: error });
+    return new InconclusiveError('metadata-missing', `${location} is missing ${missing}; a publish may be in progress, retry`, { cause: error });
+  }
+  if (error instanceof TypeError && /reading 'length'/.test(message)) {
+    // tuf-js 6 dereferences the snapshot entry of a delegated role without checking it exists.
+    return new VerificationError(
+      'unpublished-role',
+      `a delegated role covering this name is not published in ${location} yet; its key holders publish it with \`signet sign --role NAME\` (\`signet status\` names it)`,
+      { cause: error },
+    );
   }
   if (kind === 'BadVersionError' || kind === 'EqualVersionError' || /version .* (is less than|is equal to|does not match)|Expected version/.test(message)) {
     return new VerificationError('rollback', `trust metadata from ${location} is older than what this machine already trusts (${message}); possible rollback attack`, { cause: error });
@@ -39,6 +49,11 @@ export function classifyTufError(error: unknown, fetcher: StoreFetcher, location
     return new SignetError('usage', 'state-unwritable', `could not save trusted metadata: ${message}`, { cause: error });
   }
   return new VerificationError('invalid-metadata', `trust metadata from ${location} was refused: ${message}`, { cause: error });
+}
+
+/** tuf-js wraps snapshot and targets failures as "Unable to load … error <Name>: <reason>"; keep the reason. */
+function reasonOf(message: string): string {
+  return message.replace(/^Unable to load (?:targets|snapshot metadata) error (?:\w*Error: )?/, '');
 }
 
 /** The expiry date of the newest fetched copy of `role`, when we saw it. */

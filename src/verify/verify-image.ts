@@ -6,7 +6,8 @@ import type { ImageReference } from '../image/image-reference.js';
 import { targetNameOf } from '../image/image-reference.js';
 import type { Manifest } from '../image/manifest.js';
 import { sha256Hex } from '../metadata/digest.js';
-import { VerificationError } from '../errors.js';
+import { SignetError, VerificationError } from '../errors.js';
+import { notSignedError } from './not-signed-error.js';
 import type { TrustSession } from './trust-session.js';
 
 export interface VerifiedImage {
@@ -24,10 +25,14 @@ export interface VerifiedImage {
 /** Throws VerificationError (exit 1) when the image is unsigned or differs from what was signed. */
 export async function verifyManifest(session: TrustSession, ref: ImageReference, manifest: Manifest): Promise<VerifiedImage> {
   const target = targetNameOf(ref, manifest.digest);
-  const info = await session.lookup(target);
-  if (!info) {
-    throw new VerificationError('not-signed', `${target} is not signed in trust repository ${session.location}`);
+  let info: Awaited<ReturnType<TrustSession['lookup']>>;
+  try {
+    info = await session.lookup(target);
+  } catch (error) {
+    // e.g. the delegated role that signed it lost its key: say so when a revocation record explains it.
+    throw error instanceof SignetError ? await notSignedError(session, target, error) : error;
   }
+  if (!info) throw await notSignedError(session, target);
   const expected = info.hashes['sha256'];
   if (typeof expected !== 'string') {
     throw new VerificationError('no-sha256', `${target} is signed without a sha256 hash; signet requires one`);

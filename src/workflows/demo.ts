@@ -11,6 +11,7 @@ import { writeSampleLayout, addToLayout, sampleManifest } from '../image/sample-
 import { initTrustRepository } from './init.js';
 import { signImages } from './sign.js';
 import { verifyImages, type VerifyOutcome } from './verify.js';
+import { revokeImages } from './revoke.js';
 import { EXIT } from '../errors.js';
 import type { SignetContext } from './context.js';
 
@@ -83,8 +84,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   say(`   ${describe(other!)}`);
   expect(other!.ok, 'app:2.0 should still verify');
 
+  say('7. A release is withdrawn: app:3.0 is built and signed, then app:2.0 is revoked (one publish):');
+  await addToLayout(layout, '3.0', sampleManifest('release 3.0'));
+  await signImages([ref('3.0')], {}, ctx);
+  for (const report of await revokeImages([ref('2.0')], { reason: 'withdrawn in the demo' }, ctx)) {
+    for (const r of report.revoked) say(`   revoked ${r.target}`);
+  }
+  const [revoked] = (await verifyImages([ref('2.0')], {}, ctx)).outcomes;
+  say(`   ${describe(revoked!)}`);
+  const revokedExit = revoked!.ok ? EXIT.ok : EXIT[revoked!.error.kind];
+  say(`   → exit code ${revokedExit}: a revoked tag is refused like a tampered one`);
+  expect(revokedExit === EXIT.invalid && !revoked!.ok && revoked!.error.code === 'revoked', 'the revoked tag should fail with exit 1 as revoked');
+
+  say('8. The other release still verifies:');
+  const [current] = (await verifyImages([ref('3.0')], {}, ctx)).outcomes;
+  say(`   ${describe(current!)}`);
+  expect(current!.ok, 'app:3.0 should still verify');
+
   say('');
-  say(ok ? 'Demo finished: signing and verification behaved as expected.' : 'Demo finished with unexpected results (see !! lines).');
+  say(ok ? 'Demo finished: signing, verification and revocation behaved as expected.' : 'Demo finished with unexpected results (see !! lines).');
   say(`Files are in ${dir} (trust metadata in ${join(dir, 'trust')}).`);
   return { ok, dir };
 }

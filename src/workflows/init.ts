@@ -2,14 +2,18 @@
 // signed by them, version 1 of every role in the store, a pinned copy of the
 // root under SIGNET_HOME/roots, and optionally a trust policy entry.
 
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Keystore, type KeyInfo } from '../keys/keystore.js';
 import { buildRoot } from '../trust/root-builder.js';
 import { initializeRepository } from '../trust/initialize.js';
 import { signEnvelope } from '../metadata/signing.js';
-import type { RoleType } from '../metadata/types.js';
+import type { Envelope, RoleType, RootJSON } from '../metadata/types.js';
+import type { MetadataStore } from '../store/metadata-store.js';
+import { requireThreshold } from '../metadata/signing.js';
+import { rootThreshold } from '../trust/root-chain.js';
+import { readRootFile } from '../ceremony/root-file.js';
 import { TOP_LEVEL_ROLES } from '../metadata/types.js';
 import { openStore } from '../store/open-store.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
@@ -26,6 +30,11 @@ export interface InitOptions {
   scope?: string;
   /** Lay the repository out in succinct hashed bins (for thousands of tags). */
   bins?: BinsOptions;
+  /**
+   * Start from a root signed in an offline ceremony (`signet root sign`)
+   * instead of generating keys; the online keys it names must be in the keystore.
+   */
+  rootFile?: string;
 }
 
 export interface InitResult {
@@ -41,6 +50,7 @@ export interface InitResult {
 export async function initTrustRepository(location: string, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
   const store = await openStore(location, ctx.cwd, ctx.registry ?? {});
   const keystore = new Keystore(ctx.home);
+  if (options.rootFile) return initFromCeremonyRoot(store, resolve(ctx.cwd, options.rootFile), options, keystore, ctx);
   const keys = new Map<RoleType, KeyInfo>();
   for (const role of TOP_LEVEL_ROLES) {
     const info = await keystore.generate(role, store.location, ctx.passphrases, ctx.now);
@@ -54,17 +64,35 @@ export async function initTrustRepository(location: string, options: InitOptions
   const root = buildRoot(rootSpec);
   const signers = keystore.signerProvider(ctx.passphrases);
   await signEnvelope(root, await signers('root', root.signed.roles['root']!.keyids));
-  const initOptions: Parameters<typeof initializeRepository>[2] = { signers, now: ctx.now };
-  if (options.bins) initOptions.bins = options.bins;
-  await initializeRepository(store, root, initOptions);
+  await initializeRepository(store, root, initializeOptions(signers, options, ctx));
+  return pinAndRecord(store.location, root, TOP_LEVEL_ROLES.map((role) => ({ role, keyId: keys.get(role)!.keyId })), options, ctx);
+}
 
+function initializeOptions(signers: Parameters<typeof initializeRepository>[2]['signers'], options: InitOptions, ctx: SignetContext): Parameters<typeof initializeRepository>[2] {
+  const init: Parameters<typeof initializeRepository>[2] = { signers, now: ctx.now };
+  if (options.bins) init.bins = options.bins;
+  return init;
+}
+
+/** `signet init --root-file`: the ceremony's root (already at threshold) starts the repository. */
+async function initFromCeremonyRoot(store: MetadataStore, rootFile: string, options: InitOptions, keystore: Keystore, ctx: SignetContext): Promise<InitResult> {
+  const root = await readRootFile(rootFile);
+  // TUF 5.3.4 for the first root: it must carry its own threshold of root signatures.
+  requireThreshold({ ...rootThreshold(root), role: `root v${root.signed.version} in ${rootFile}` });
+  await initializeRepository(store, root, initializeOptions(keystore.signerProvider(ctx.passphrases), options, ctx));
+  const keys = TOP_LEVEL_ROLES.flatMap((role) => (root.signed.roles[role]?.keyids ?? []).map((keyId) => ({ role, keyId })));
+  return pinAndRecord(store.location, root, keys, options, ctx);
+}
+
+/** Pin the root under SIGNET_HOME/roots and optionally add a policy entry. */
+async function pinAndRecord(location: string, root: Envelope<RootJSON>, keys: InitResult['keys'], options: InitOptions, ctx: SignetContext): Promise<InitResult> {
   const rootBytes = serialize(root);
-  const rootPath = pinnedRootPathFor(store.location, ctx);
+  const rootPath = pinnedRootPathFor(location, ctx);
   await fs.mkdir(rootsDirOf(ctx), { recursive: true, mode: 0o700 });
   await writeFileAtomic(rootPath, rootBytes);
-  const result: InitResult = { location: store.location, keys: TOP_LEVEL_ROLES.map((role) => ({ role, keyId: keys.get(role)!.keyId })), rootPath };
+  const result: InitResult = { location, keys, rootPath };
   if (options.scope) {
-    await addPolicyEntry(policyPathOf(ctx), { scope: options.scope, store: store.location, root: rootPath });
+    await addPolicyEntry(policyPathOf(ctx), { scope: options.scope, store: location, root: rootPath });
     result.scope = options.scope;
   }
   if (options.bins) result.bins = 2 ** (options.bins.bitLength ?? DEFAULT_BIN_BIT_LENGTH);

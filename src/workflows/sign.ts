@@ -15,6 +15,7 @@ import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
 import { ImageSources } from './image-sources.js';
+import { requireDelegatedPaths } from '../trust/delegated-paths.js';
 import type { SignetContext } from './context.js';
 
 export interface SignOptions extends TrustOptions, ReferenceOptions {
@@ -73,6 +74,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
       for (const ref of group.items) {
         const manifest = manifests.get(ref)!;
         const entries = targetsFor(ref, manifest);
+        if (options.role) await requireDelegatedPaths(repo, options.role, entries.map((e) => e.name));
         for (const entry of entries) await repo.addTarget(entry, options.role);
         const signed: SignedImage = {
           reference: ref.text,

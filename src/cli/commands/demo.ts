@@ -8,7 +8,7 @@ import { EXIT } from '../../errors.js';
 export function registerDemo(program: Command, cli: CliRuntime): void {
   const command = program
     .command('demo')
-    .description('build an OCI layout, create a trust repository, sign, verify, tamper, and show the refusal')
+    .description('build an OCI layout, create a trust repository, sign, verify, tamper, revoke, and show the refusals')
     .option('--dir <dir>', 'work in this (empty) directory instead of a new temporary one');
   examples(command, ['signet demo', 'signet demo --dir /tmp/signet-demo']);
   command.action(async (options: { dir?: string }) => {

@@ -8,7 +8,15 @@ import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
 import { registerBins } from './bins.js';
+import { registerMigrate } from './migrate.js';
 import { registerPull } from './pull.js';
+import { registerKey } from './key/index.js';
+import { registerRoot } from './root/index.js';
+import { registerRevoke } from './revoke.js';
+import { registerDelegation } from './delegation.js';
+import { registerKeyRotation } from './key-rotate.js';
+import { registerTimestamp } from './timestamp.js';
+import { registerStatus } from './status.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -16,6 +24,15 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerVerify,
   registerList,
   registerPull,
+  registerRevoke,
+  registerDelegation,
+  registerTimestamp,
+  registerStatus,
   registerDemo,
   registerBins,
+  registerKey,
+  registerRoot,
+  // Adds `key rotate|revoke` to the `key` group registerKey creates: keep it after registerKey.
+  registerKeyRotation,
+  registerMigrate,
 ];

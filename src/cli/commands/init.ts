@@ -11,6 +11,7 @@ import { binsLayoutOptions, wantsBins, withBinsOptions, type BinsCommandOptions 
 interface InitCommandOptions extends CommonOptions, BinsCommandOptions {
   scope?: string;
   expires?: string[];
+  rootFile?: string;
 }
 
 export function registerInit(program: Command, cli: CliRuntime): void {
@@ -19,12 +20,14 @@ export function registerInit(program: Command, cli: CliRuntime): void {
     .description('create a trust repository: new keys for root, targets, snapshot and timestamp, version 1 of each role')
     .argument('<trust-repo>', 'where to publish trust metadata (a directory)')
     .option('--scope <glob>', 'add a trust policy entry: images whose name matches use this repository (e.g. "team/*")')
+    .option('--root-file <file>', 'start from a root signed in an offline ceremony (`signet root sign`) instead of new keys; the keystore must hold its targets, snapshot and timestamp keys')
     .option('--expires <role=duration...>', 'how long each role stays valid when signed, e.g. targets=30d timestamp=12h (defaults: root 1y, targets 90d, snapshot 7d, timestamp 1d)');
   withBinsOptions(withPassphraseOptions(withOutputOptions(command)), true);
   examples(command, [
     'signet init ./trust --scope "org/**" --bins 1024',
     'SIGNET_PASSPHRASE=… signet init ./trust --scope "team/*"',
     'signet init /srv/trust --expires timestamp=12h snapshot=3d --passphrase-file pass.txt',
+    'signet init /srv/trust --root-file root.json --scope "acme/**"    # root from an offline ceremony (see SECURITY.md)',
   ]);
   command.action(async (location: string, options: InitCommandOptions) => {
     const { initTrustRepository } = await import('../../workflows/init.js');
@@ -33,6 +36,10 @@ export function registerInit(program: Command, cli: CliRuntime): void {
     if (options.scope) initOptions.scope = options.scope;
     if (options.expires) initOptions.expirySeconds = parseExpiries(options.expires);
     if (wantsBins(options)) initOptions.bins = binsLayoutOptions(options);
+    if (options.rootFile) {
+      if (options.expires) throw new UsageError('bad-option', '--expires cannot change a ceremony root; set expiries at `signet root create`');
+      initOptions.rootFile = options.rootFile;
+    }
     const result = await initTrustRepository(location, initOptions, ctx);
     cli.print(options, result, () => [
       `Created trust repository ${result.location}`,

@@ -5,8 +5,11 @@ import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
 import { EXIT } from '../../errors.js';
+import { notarySourceOptions, withNotaryOptions, type NotaryCommandOptions } from '../notary-options.js';
 
-interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions {
+interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions, NotaryCommandOptions {
+  notary?: string;
+  gun?: string;
   trustRepo?: string;
   root?: string;
   name?: string;
@@ -18,13 +21,19 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     .description('check images against signed trust metadata; prints the verified name@sha256:… to deploy')
     .argument('<image-ref...>', 'oci-layout:<dir>[:<tag>] or a registry reference');
   withRegistryOptions(withNameOption(withTrustOptions(withOutputOptions(command))));
+  command
+    .option('--notary <server-url>', 'verify against a Notary v1 / Docker Content Trust collection on this server instead of a signet trust repository')
+    .option('--gun <gun>', 'with --notary or --trust-dir: the Notary collection (default: <registry>/<repository> of the image)');
+  withNotaryOptions(command);
   command.addHelpText('after', '\nExit codes: 0 all verified; 1 verification failed (unsigned, tampered, revoked, expired); 2 usage or configuration error; 3 inconclusive (store or registry unreachable).');
   examples(command, [
     'signet verify oci-layout:./build/app:1.2.3',
     'signet verify oci-layout:./build/app:1.2.3 --trust-repo ./trust --root ./root.json --json',
     'signet verify registry.example.com/team/app:1.2.3',
+    'signet verify registry.example.com/team/app:1.2.3 --notary https://notary.example.com --root-key-id <id>   # Notary v1 collection',
   ]);
   command.action(async (refs: string[], options: VerifyCommandOptions) => {
+    if (options.notary || options.trustDir) return verifyWithNotary(refs, options, cli);
     const { verifyImages } = await import('../../workflows/verify.js');
     const verifyOptions: Parameters<typeof verifyImages>[1] = {};
     if (options.trustRepo) verifyOptions.trustRepo = options.trustRepo;
@@ -49,4 +58,27 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     };
     cli.print(options, json, () => report.outcomes.filter((o) => o.ok).map((o) => (o.ok ? o.verified : '')));
   });
+}
+
+async function verifyWithNotary(refs: string[], options: VerifyCommandOptions, cli: CliRuntime): Promise<void> {
+  const { verifyNotaryImages } = await import('../../workflows/verify-notary.js');
+  const notaryOptions: Parameters<typeof verifyNotaryImages>[1] = notarySourceOptions(options, options.notary, cli.io);
+  if (options.gun) notaryOptions.gun = options.gun;
+  if (options.name) notaryOptions.name = options.name;
+  const ctx = cli.context(options);
+  ctx.registry = await registryOptionsFrom(cli.io, options);
+  const outcomes = await verifyNotaryImages(refs, notaryOptions, ctx);
+  let code: number = EXIT.ok;
+  for (const outcome of outcomes) {
+    if (outcome.ok) continue;
+    const own = EXIT[outcome.error.kind];
+    if (own === EXIT.invalid || (own === EXIT.inconclusive && code !== EXIT.invalid) || code === EXIT.ok) code = own;
+    cli.io.err(`error: ${outcome.error.message}\n`);
+  }
+  cli.exitCode = code;
+  const json = {
+    ok: code === EXIT.ok,
+    results: outcomes.map((o) => (o.ok ? o : { ok: false, reference: o.reference, error: { code: o.error.code, kind: o.error.kind, message: o.error.message } })),
+  };
+  cli.print(options, json, () => outcomes.filter((o) => o.ok).map((o) => (o.ok ? o.verified : '')));
 }

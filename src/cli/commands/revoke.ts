@@ -1,0 +1,38 @@
+// `signet revoke <image-ref>... | --digest sha256:…`: stop images verifying.
+
+import type { Command } from 'commander';
+import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { examples, withNameOption, withOutputOptions, withPassphraseOptions } from '../options.js';
+import { collect, repositoryOptions, withRepositoryOptions, type RepositoryFlags } from '../repository-options.js';
+
+interface RevokeCommandOptions extends CommonOptions, RepositoryFlags {
+  digest?: string[];
+  reason?: string;
+  name?: string;
+}
+
+export function registerRevoke(program: Command, cli: CliRuntime): void {
+  const command = program
+    .command('revoke')
+    .description('remove signed tags, or every target pointing at a digest, and publish once; verify then refuses them (exit 1)')
+    .argument('[image-ref...]', 'NAME:TAG (its tag target, and the digest target if no other tag uses it) or NAME@sha256:…')
+    .option('--digest <sha256:hex>', 'revoke every target pointing at this digest, whatever its name or tag (repeatable)', collect)
+    .option('--reason <text>', 'recorded in the signed metadata and shown by verify');
+  withNameOption(withPassphraseOptions(withRepositoryOptions(withOutputOptions(command))));
+  examples(command, [
+    'signet revoke oci-layout:./build/app:1.2.3',
+    'signet revoke registry.example.com/team/app:1.2.3 --reason "CVE-2026-1234"',
+    'signet revoke --digest sha256:3f2a…   # in every trust repository of the policy that signs it',
+  ]);
+  command.action(async (refs: string[], options: RevokeCommandOptions) => {
+    const { revokeImages } = await import('../../workflows/revoke.js');
+    const revokeOptions: Parameters<typeof revokeImages>[1] = repositoryOptions(options);
+    if (options.digest) revokeOptions.digests = options.digest;
+    if (options.reason) revokeOptions.reason = options.reason;
+    if (options.name) revokeOptions.name = options.name;
+    const reports = await revokeImages(refs, revokeOptions, cli.context(options));
+    cli.print(options, { revoked: reports }, () =>
+      reports.flatMap((r) => r.revoked.map((t) => `revoked ${t.target} ${t.digest} (${t.role}) in ${r.trustRepository}`)),
+    );
+  });
+}

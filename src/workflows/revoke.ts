@@ -1,0 +1,78 @@
+// `signet revoke`: remove tags (and the digest targets only they kept), or
+// every target pointing at a digest, then publish once per trust repository.
+// A bare --digest with no repository chosen is revoked in every repository of
+// the trust policy that signs it.
+
+import type { ImageReference } from '../image/image-reference.js';
+import { Keystore } from '../keys/keystore.js';
+import { isSha256Digest } from '../metadata/digest.js';
+import { updateRepository } from '../trust/trust-repository.js';
+import { revokeTargets, type RevokedTarget, type RevokeRequest } from '../trust/revoke-targets.js';
+import { groupByTrust, type ResolvedTrust } from './resolve-trust.js';
+import { allRepositories, resolveRepository, type RepositoryOptions } from './resolve-repository.js';
+import { parseReferences, type ReferenceOptions } from './references.js';
+import type { SignetContext } from './context.js';
+import { UsageError } from '../errors.js';
+
+export interface RevokeOptions extends RepositoryOptions, ReferenceOptions {
+  /** `sha256:<hex>` digests to revoke wherever they are signed. */
+  digests?: string[];
+  /** Recorded with each revocation and shown by verify. */
+  reason?: string;
+}
+
+export interface RevokeReport {
+  trustRepository: string;
+  revoked: RevokedTarget[];
+}
+
+export async function revokeImages(texts: readonly string[], options: RevokeOptions, ctx: SignetContext): Promise<RevokeReport[]> {
+  const digests = options.digests ?? [];
+  for (const digest of digests) {
+    if (!isSha256Digest(digest)) throw new UsageError('bad-digest', `--digest ${JSON.stringify(digest)} is not sha256:<64 hex digits>`);
+  }
+  if (texts.length === 0 && digests.length === 0) throw new UsageError('nothing-to-revoke', 'give image references to revoke, or --digest sha256:…');
+
+  const groups = new Map<string, { trust: ResolvedTrust; strict: RevokeRequest[]; optional: RevokeRequest[] }>();
+  const groupOf = (trust: ResolvedTrust) => {
+    const key = `${trust.store.location}\n${trust.rootPath}`;
+    const group = groups.get(key) ?? { trust, strict: [], optional: [] };
+    groups.set(key, group);
+    return group;
+  };
+  const refs = await parseReferences(texts, options, ctx);
+  for (const { trust, items } of await groupByTrust(refs, options, ctx)) groupOf(trust).strict.push(...items.map(requestFor));
+  const bare: RevokeRequest[] = digests.map((digest) => ({ kind: 'digest', digest }));
+  if (bare.length > 0) {
+    if (options.image || options.trustRepo) groupOf(await resolveRepository(options, ctx)).strict.push(...bare);
+    else for (const trust of await allRepositories(ctx)) groupOf(trust).optional.push(...bare);
+  }
+
+  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const reports: RevokeReport[] = [];
+  const found = new Set<string>();
+  for (const { trust, strict, optional } of groups.values()) {
+    const revoked = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now }, async (repo) => {
+      const signed = new Set((await repo.listTargets()).map((t) => t.sha256));
+      const present = optional.filter((r) => r.kind === 'digest' && signed.has(r.digest.slice('sha256:'.length)));
+      const requests = [...strict, ...present];
+      if (requests.length === 0) return [];
+      return revokeTargets(repo, requests, { now: ctx.now, ...(options.reason ? { reason: options.reason } : {}) });
+    });
+    for (const r of revoked) found.add(r.digest);
+    if (revoked.length > 0) reports.push({ trustRepository: trust.store.location, revoked });
+    for (const r of revoked) ctx.log(`revoked ${r.target} (${r.digest}) from ${r.role} in ${trust.store.location}`);
+  }
+  const missing = digests.filter((d) => !found.has(d));
+  if (missing.length > 0 && groups.size > 0 && !(options.image || options.trustRepo)) {
+    throw new UsageError('not-signed', `no trust repository in the policy signs ${missing.join(', ')}${reports.length > 0 ? ' (the other revocations were published)' : ''}`);
+  }
+  if (groups.size === 0) throw new UsageError('which-repository', 'no trust repository configured: pass --trust-repo LOCATION --root ROOT.json');
+  return reports;
+}
+
+function requestFor(ref: ImageReference): RevokeRequest {
+  if (ref.digest) return { kind: 'digest', digest: ref.digest, name: ref.name };
+  if (ref.tag) return { kind: 'tag', name: ref.name, tag: ref.tag };
+  throw new UsageError('no-tag', `${ref.text} names neither a tag nor a digest; revoke NAME:TAG or NAME@sha256:…`);
+}

@@ -1,0 +1,154 @@
+// Crafts Notary v1 collections signed by test keys, for attacks the real
+// notary CLI will not produce (paths, thresholds, wrong keys, DER signatures,
+// expired certificates). Written in a trust-directory layout. TEST-ONLY keys.
+
+import { createHash, generateKeyPairSync, createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { canonicalBytes } from '../../src/metadata/canonical-json.js';
+import { notaryKeyId } from '../../src/notary/notary-keys.js';
+import type { NotaryEnvelope, NotaryFileMetaJSON, NotaryKeyJSON } from '../../src/notary/notary-metadata.js';
+import { selfSignedCertificate } from './notary-server.js';
+
+export interface CraftKey {
+  json: NotaryKeyJSON;
+  id: string;
+  method: 'ecdsa' | 'eddsa';
+  private: KeyObject;
+}
+
+export function ecdsaKey(): CraftKey {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const json = { keytype: 'ecdsa', keyval: { private: null, public: publicKey.export({ format: 'der', type: 'spki' }).toString('base64') } };
+  return { json, id: notaryKeyId(json), method: 'ecdsa', private: privateKey };
+}
+
+export function ed25519Key(): CraftKey {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url');
+  const json = { keytype: 'ed25519', keyval: { private: null, public: raw.toString('base64') } };
+  return { json, id: notaryKeyId(json), method: 'eddsa', private: privateKey };
+}
+
+/** An `ecdsa-x509` root key: a self-signed P-256 certificate with CN `cn`, made by openssl. */
+export async function rootCertificateKey(cn: string, days = 30, digest = 'sha256'): Promise<CraftKey> {
+  const dir = await mkdtemp(join(tmpdir(), 'signet-notary-craft-'));
+  const { keyFile, certFile } = await selfSignedCertificate(dir, 'TEST-ONLY-root', cn, [], days, digest);
+  const json = { keytype: 'ecdsa-x509', keyval: { private: null, public: (await readFile(certFile)).toString('base64') } };
+  const key = createPrivateKey(await readFile(keyFile));
+  await rm(dir, { recursive: true, force: true });
+  return { json, id: notaryKeyId(json), method: 'ecdsa', private: key };
+}
+
+/** Sign `signed` as Notary does: canonical JSON, ECDSA raw r‖s over SHA-256 or ed25519. */
+export function envelope<T>(signed: T, keys: CraftKey[], options: { derSignatures?: boolean } = {}): NotaryEnvelope<T> {
+  const message = canonicalBytes(signed);
+  return {
+    signed,
+    signatures: keys.map((key) => ({
+      keyid: key.id,
+      method: key.method,
+      sig: (key.method === 'eddsa'
+        ? sign(null, message, key.private)
+        : sign('sha256', message, { key: key.private, dsaEncoding: options.derSignatures ? 'der' : 'ieee-p1363' })
+      ).toString('base64'),
+    })),
+  };
+}
+
+export function fileMeta(bytes: Uint8Array): NotaryFileMetaJSON {
+  return {
+    length: bytes.length,
+    hashes: { sha256: createHash('sha256').update(bytes).digest('base64'), sha512: createHash('sha512').update(bytes).digest('base64') },
+  };
+}
+
+export interface CraftedDelegation {
+  name: string;
+  paths: string[];
+  keys: CraftKey[];
+  threshold: number;
+  targets: Record<string, { sha256: string; length: number }>;
+  /** Keys that actually sign it (default: all of `keys`). */
+  signers?: CraftKey[];
+}
+
+export interface CraftOptions {
+  gun: string;
+  root: CraftKey;
+  targetsKeys?: CraftKey[];
+  targetsThreshold?: number;
+  /** Keys that actually sign targets (default: all targets keys). */
+  targetsSigners?: CraftKey[];
+  targets: Record<string, { sha256: string; length: number }>;
+  delegations?: CraftedDelegation[];
+  expires?: string;
+  timestampExpires?: string;
+  derSignatures?: boolean;
+  /** Record this (different) root in the snapshot instead of the real one. */
+  snapshotRootBytes?: Uint8Array;
+}
+
+const FAR = '2099-01-01T00:00:00Z';
+
+/** Write a signed collection to `<trustDir>/tuf/<gun>/metadata/`; returns the trust dir. */
+export async function craftCollection(options: CraftOptions): Promise<string> {
+  const snapshotKey = ecdsaKey();
+  const timestampKey = ed25519Key();
+  const targetsKeys = options.targetsKeys ?? [ecdsaKey()];
+  const expires = options.expires ?? FAR;
+  const keys: Record<string, NotaryKeyJSON> = {};
+  for (const k of [options.root, snapshotKey, timestampKey, ...targetsKeys]) keys[k.id] = k.json;
+  const root = envelope(
+    {
+      _type: 'Root',
+      consistent_snapshot: false,
+      expires,
+      keys,
+      roles: {
+        root: { keyids: [options.root.id], threshold: 1 },
+        snapshot: { keyids: [snapshotKey.id], threshold: 1 },
+        targets: { keyids: targetsKeys.map((k) => k.id), threshold: options.targetsThreshold ?? 1 },
+        timestamp: { keyids: [timestampKey.id], threshold: 1 },
+      },
+      version: 1,
+    },
+    [options.root],
+    { derSignatures: options.derSignatures ?? false },
+  );
+  const files = new Map<string, Buffer>();
+  const put = (role: string, value: unknown) => files.set(role, Buffer.from(JSON.stringify(value)));
+  put('root', root);
+  const delegationKeys: Record<string, NotaryKeyJSON> = {};
+  for (const d of options.delegations ?? []) for (const k of d.keys) delegationKeys[k.id] = k.json;
+  const targetsFiles = (t: CraftOptions['targets']) => Object.fromEntries(Object.entries(t).map(([name, v]) => [name, { hashes: { sha256: Buffer.from(v.sha256, 'hex').toString('base64') }, length: v.length }]));
+  put(
+    'targets',
+    envelope(
+      {
+        _type: 'Targets',
+        delegations: { keys: delegationKeys, roles: (options.delegations ?? []).map((d) => ({ name: d.name, keyids: d.keys.map((k) => k.id), threshold: d.threshold, paths: d.paths })) },
+        expires,
+        targets: targetsFiles(options.targets),
+        version: 3,
+      },
+      options.targetsSigners ?? targetsKeys,
+    ),
+  );
+  for (const d of options.delegations ?? []) {
+    put('' + d.name, envelope({ _type: 'Targets', delegations: { keys: {}, roles: [] }, expires, targets: targetsFiles(d.targets), version: 1 }, d.signers ?? d.keys));
+  }
+  const meta: Record<string, NotaryFileMetaJSON> = {};
+  for (const [role, bytes] of files) meta[role] = fileMeta(role === 'root' && options.snapshotRootBytes ? options.snapshotRootBytes : bytes);
+  put('snapshot', envelope({ _type: 'Snapshot', expires, meta, version: 4 }, [snapshotKey]));
+  put('timestamp', envelope({ _type: 'Timestamp', expires: options.timestampExpires ?? FAR, meta: { snapshot: fileMeta(files.get('snapshot')!) }, version: 5 }, [timestampKey]));
+
+  const trustDir = await mkdtemp(join(tmpdir(), 'signet-notary-crafted-'));
+  for (const [role, bytes] of files) {
+    const path = join(trustDir, 'tuf', ...options.gun.split('/'), 'metadata', ...role.split('/')) + '.json';
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, bytes);
+  }
+  return trustDir;
+}

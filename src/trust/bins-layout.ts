@@ -128,3 +128,37 @@ function defaultBinKeys(repo: TrustRepository): { keys: KeyJSON[]; keyIds: strin
 export async function migrateToBins(store: MetadataStore, pinned: Envelope<RootJSON>, publish: PublishOptions, options: BinsOptions = {}): Promise<BinsMigration> {
   return updateRepository(store, pinned, publish, (repo) => enableBins(repo, options));
 }
+
+/**
+ * Bins signed by the targets keys (the default) follow a change of those
+ * keys, so rotating or revoking a targets key also takes it away from every
+ * bin. Every published bin is first read and verified under the old keys
+ * (the writer never re-signs what it cannot verify), then the delegation is
+ * switched and all bins are marked for re-signing. Bins with keys of their
+ * own are left alone. Returns whether the bins followed.
+ */
+export async function binsFollowTargetsKeys(
+  repo: TrustRepository,
+  change: { oldKeyIds: readonly string[]; newKeyIds: readonly string[]; threshold: number; keys: Readonly<Record<string, KeyJSON>> },
+): Promise<boolean> {
+  const succinct = binsOf(repo);
+  if (!succinct || !sameKeySet(succinct.keyids, change.oldKeyIds)) return false;
+  const names = allBinNames(succinct);
+  for (const name of names) await repo.role(name);
+  const delegations = repo.targets.signed.delegations!;
+  for (const id of succinct.keyids) delete delegations.keys[id];
+  for (const id of change.newKeyIds) {
+    const key = Object.hasOwn(change.keys, id) ? change.keys[id] : undefined;
+    if (!key) throw new UsageError('unknown-key', `the new targets key ${id.slice(0, 12)} is not in root`);
+    delegations.keys[id] = key;
+  }
+  succinct.keyids = [...change.newKeyIds];
+  succinct.threshold = change.threshold;
+  repo.markDirty('targets');
+  for (const name of names) repo.markDirty(name);
+  return true;
+}
+
+function sameKeySet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
+}

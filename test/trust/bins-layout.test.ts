@@ -15,6 +15,8 @@ import { withTrustSession } from '../../src/verify/trust-session.js';
 import type { Envelope, RootJSON } from '../../src/metadata/types.js';
 import { sha256Hex } from '../../src/metadata/digest.js';
 import { CountingStore, binFiles } from '../support/counting-store.js';
+import { rotateRoleKeys } from '../../src/trust/key-rotation.js';
+import { revokeKey } from '../../src/trust/key-revocation.js';
 
 interface Fixture {
   dir: string;
@@ -33,15 +35,15 @@ async function newSigner(): Promise<Signer> {
 
 async function setUp(): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'signet-bins-'));
-  const [rootKey, onlineKey] = [await newSigner(), await newSigner()];
+  const [rootKey, targetsKey, onlineKey] = [await newSigner(), await newSigner(), await newSigner()];
   const now = new Date();
   const spec = (s: Signer) => ({ keys: [s.publicKey], threshold: 1 });
-  const root = buildRoot({ now, roles: { root: spec(rootKey), targets: spec(onlineKey), snapshot: spec(onlineKey), timestamp: spec(onlineKey) } });
+  const root = buildRoot({ now, roles: { root: spec(rootKey), targets: spec(targetsKey), snapshot: spec(onlineKey), timestamp: spec(onlineKey) } });
   await signEnvelope(root, [rootKey]);
   const asked: string[] = [];
   const signers: SignerProvider = async (role, ids) => {
     asked.push(role);
-    return [rootKey, onlineKey].filter((s) => ids.includes(s.keyId));
+    return [rootKey, targetsKey, onlineKey].filter((s) => ids.includes(s.keyId));
   };
   return { dir, store: new CountingStore(new DirectoryStore(join(dir, 'repo'))), root, signers, asked };
 }
@@ -201,6 +203,51 @@ describe('migrating a flat repository to hashed bins', () => {
     });
     const repo = await TrustRepository.load(fixture.store, fixture.root);
     await expect(enableBins(repo)).rejects.toMatchObject({ code: 'has-delegations' });
+  });
+});
+
+describe('when the targets key of a binned repository changes', () => {
+  const names = tags(30);
+  let newKey: Signer;
+  let withNewKey: SignerProvider;
+
+  beforeEach(async () => {
+    await initializeRepository(fixture.store, fixture.root, { signers: fixture.signers, now: new Date(), bins: { bitLength: 2 } });
+    await addTargets(names);
+    newKey = await newSigner();
+    withNewKey = async (role, ids) => [...(await fixture.signers(role, ids)), newKey].filter((s) => ids.includes(s.keyId));
+  });
+
+  async function binsDelegation() {
+    const repo = await TrustRepository.load(fixture.store, fixture.root);
+    return repo.targets.signed.delegations!;
+  }
+
+  it('rotating it moves every bin to the new key, and verifiers follow', async () => {
+    const oldKeyId = fixture.root.signed.roles['targets']!.keyids[0]!;
+    await verifyWith('old', (lookup) => lookup(names[0]!));
+    await updateRepository(fixture.store, fixture.root, { signers: withNewKey, now: new Date() }, (repo) =>
+      rotateRoleKeys(repo, 'targets', { add: [newKey.publicKey], remove: [oldKeyId] }, { now: new Date(), signers: withNewKey }),
+    );
+    const delegations = await binsDelegation();
+    expect(delegations.succinct_roles!.keyids).toEqual([newKey.keyId]);
+    expect(Object.keys(delegations.keys)).toEqual([newKey.keyId]);
+    await verifyWith('old', async (lookup) => {
+      for (const name of names) expect(await lookup(name)).toBe(entry(name).sha256);
+    });
+  });
+
+  it('revoking one of two keys takes it away from the bins too', async () => {
+    const oldKeyId = fixture.root.signed.roles['targets']!.keyids[0]!;
+    await updateRepository(fixture.store, fixture.root, { signers: withNewKey, now: new Date() }, (repo) =>
+      rotateRoleKeys(repo, 'targets', { add: [newKey.publicKey], remove: [] }, { now: new Date(), signers: withNewKey }),
+    );
+    expect((await binsDelegation()).succinct_roles!.keyids.sort()).toEqual([oldKeyId, newKey.keyId].sort());
+    await updateRepository(fixture.store, fixture.root, { signers: withNewKey, now: new Date() }, (repo) => revokeKey(repo, oldKeyId, { now: new Date(), signers: withNewKey }));
+    expect((await binsDelegation()).succinct_roles!.keyids).toEqual([newKey.keyId]);
+    await verifyWith('fresh', async (lookup) => {
+      for (const name of names) expect(await lookup(name)).toBe(entry(name).sha256);
+    });
   });
 });
 

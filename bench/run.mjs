@@ -99,55 +99,64 @@ async function main() {
       results.sign.push(row);
     }
 
-    // 2. Verify one tag, cold and warm, in repositories of growing size.
-    const verifyRepos = new Map();
-    for (const n of VERIFY_SIZES) {
-      const repo = `bench/v${n}`;
-      const layout = n <= 10 ? 'flat' : `${2 ** lib.DEFAULT_BIN_BIT_LENGTH} bins`;
-      const real = tagNames(Math.min(n, 10)).concat(tagNames(5, 'more'));
-      const manifests = await images.prepare(repo, n <= 10_000 ? tagNames(n).concat(tagNames(5, 'more')) : real);
-      const trustDir = join(work, `trust-v${n}`);
-      signet(['init', trustDir, '--scope', repo, ...(layout === 'flat' ? [] : ['--bins'])]);
-      if (n <= 10_000) {
-        log(`signet sign ${n} tag(s) for the verify workloads`);
-        signet(['sign', ...images.args(repo, tagNames(n))]);
+    // 2. Verify one tag, cold and warm, in repositories of growing size. The
+    // repositories are built first; then the runs are interleaved across
+    // them, so load on the shared machine hits every size alike.
+    const binsLabel = `${2 ** lib.DEFAULT_BIN_BIT_LENGTH} bins`;
+    const configs = [
+      { n: VERIFY_SIZES[0], layout: 'flat', repo: `bench/v${VERIFY_SIZES[0]}` },
+      { n: VERIFY_SIZES[0], layout: binsLabel, repo: `bench/v${VERIFY_SIZES[0]}b` },
+      ...VERIFY_SIZES.slice(1).map((n) => ({ n, layout: binsLabel, repo: `bench/v${n}` })),
+    ];
+    for (const c of configs) {
+      const all = c.n <= 10_000 ? tagNames(c.n) : tagNames(10);
+      c.manifests = await images.prepare(c.repo, all.concat(tagNames(5, 'more')));
+      c.trustDir = join(work, `trust-${c.repo.replace('/', '-')}`);
+      signet(['init', c.trustDir, '--scope', c.repo, ...(c.layout === 'flat' ? [] : ['--bins'])]);
+      if (c.n <= 10_000) {
+        log(`signet sign ${c.n} tag(s) into ${c.repo} (${c.layout}) for the verify workloads`);
+        signet(['sign', ...images.args(c.repo, tagNames(c.n))]);
       } else {
-        log(`generating a ${n}-tag repository with the writer library (no registry round trips)`);
-        await generateLarge(lib, { home, trustDir, repo, base, n });
-        results.notes.push(`The ${n.toLocaleString('en')}-tag repository was generated directly with the writer library (\`updateRepository\` + \`targetsFor\`, the code \`signet sign\` runs), not by resolving ${n.toLocaleString('en')} registry tags; its first 10 tags and the "more" tags exist in the registry.`);
+        log(`generating a ${c.n}-tag repository with the writer library (no registry round trips)`);
+        await generateLarge(lib, { home, trustDir: c.trustDir, repo: c.repo, base, n: c.n });
+        results.notes.push(`The ${c.n.toLocaleString('en')}-tag repository was generated directly with the writer library (\`updateRepository\` + \`targetsFor\`, the code \`signet sign\` runs), not by resolving ${c.n.toLocaleString('en')} registry tags; its first 10 tags and the "more" tags exist in the registry.`);
       }
-      verifyRepos.set(n, { repo, trustDir, layout });
-      const [one] = images.args(repo, ['t000005']);
-      const extra = images.args(repo, []);
-      const verifyOnce = () => {
+      c.verifyOnce = () => {
+        const [one, ...extra] = images.args(c.repo, ['t000005']);
         const out = signet(['verify', one, ...extra, '--json']);
         return { ms: out.ms, bytes: JSON.parse(out.stdout).bytesDownloaded };
       };
-      log(`signet verify, ${n} tags, cold and warm`);
-      const cold = [];
-      for (let i = 0; i < 5; i++) {
+      c.cold = [];
+      c.warm = [];
+    }
+    log('signet verify, cold, interleaved across repositories');
+    for (let i = 0; i < 5; i++) {
+      for (const c of configs) {
         await rm(join(home, 'trusted'), { recursive: true, force: true });
-        cold.push(verifyOnce());
+        c.cold.push(c.verifyOnce());
       }
-      verifyOnce();
-      const warm = [];
-      for (let i = 0; i < 9; i++) warm.push(verifyOnce());
+    }
+    for (const c of configs) c.verifyOnce();
+    log('signet verify, warm, interleaved across repositories');
+    for (let i = 0; i < 9; i++) for (const c of configs) c.warm.push(c.verifyOnce());
+
+    for (const c of configs) {
       const row = {
-        n,
-        layout,
-        signetColdMs: median(cold.map((c) => c.ms)),
-        signetColdBytes: cold[0].bytes,
-        signetWarmMs: median(warm.map((c) => c.ms)),
-        signetWarmBytes: warm[0].bytes,
+        n: c.n,
+        layout: c.layout,
+        signetColdMs: median(c.cold.map((x) => x.ms)),
+        signetColdBytes: c.cold[0].bytes,
+        signetWarmMs: median(c.warm.map((x) => x.ms)),
+        signetWarmBytes: c.warm[0].bytes,
       };
-      const notaryRepo = notary && notaryRepoFor(n, results);
+      const notaryRepo = notary && (c.layout === 'flat' || c.n > VERIFY_SIZES[0]) && notaryRepoFor(c.n, results);
       if (notaryRepo) {
         if (!notaryRepo.existing) {
           notary.publisher.init(notaryRepo.gun);
-          for (const tag of tagNames(n)) notary.publisher.addhash(notaryRepo.gun, tag, manifests.get(tag).size, manifests.get(tag).sha256);
+          for (const tag of tagNames(c.n)) notary.publisher.addhash(notaryRepo.gun, tag, c.manifests.get(tag).size, c.manifests.get(tag).sha256);
           notary.publisher.publish(notaryRepo.gun);
         }
-        log(`notary lookup, ${n} tags, cold and warm`);
+        log(`notary lookup, ${c.n} tags, cold and warm`);
         const lookup = async () => {
           notary.relay.reset();
           const out = await notary.verifier.lookup(notaryRepo.gun, 't000005');
@@ -162,10 +171,10 @@ async function main() {
         const nwarm = [];
         for (let i = 0; i < 9; i++) nwarm.push(await lookup());
         Object.assign(row, {
-          notaryColdMs: median(ncold.map((c) => c.ms)),
+          notaryColdMs: median(ncold.map((x) => x.ms)),
           notaryColdBytes: ncold[0].bytes,
           notaryColdPayload: notary.verifier.cachedBytes(notaryRepo.gun),
-          notaryWarmMs: median(nwarm.map((c) => c.ms)),
+          notaryWarmMs: median(nwarm.map((x) => x.ms)),
           notaryWarmBytes: nwarm[0].bytes,
           notaryGun: notaryRepo.gun,
         });
@@ -174,7 +183,7 @@ async function main() {
     }
 
     // 3. Verify 10 images in one call (warm), against 10 warm notary lookups.
-    const mid = verifyRepos.get(VERIFY_SIZES[1]);
+    const mid = configs.find((c) => c.n === VERIFY_SIZES[1]);
     const ten = tagNames(10);
     log('signet verify 10 images in one call');
     signet(['verify', ...images.args(mid.repo, ten)]);
@@ -190,13 +199,13 @@ async function main() {
       });
     }
 
-    // 4. Sign one more tag into the smallest and the largest repository.
-    for (const n of [VERIFY_SIZES[0], VERIFY_SIZES.at(-1)]) {
-      const { repo } = verifyRepos.get(n);
-      log(`signet sign 1 more tag into the ${n}-tag repository`);
-      const more = tagNames(5, 'more');
-      results.more[n] = medianOf(5, (i) => signet(['sign', ...images.args(repo, [more[i]])]).ms);
-    }
+    // 4. Sign one more tag into the smallest (flat) and the largest repository, interleaved.
+    log('signet sign 1 more tag, smallest and largest repository, interleaved');
+    const ends = [configs[0], configs.at(-1)];
+    const more = tagNames(5, 'more');
+    const samples = new Map(ends.map((c) => [c.n, []]));
+    for (let i = 0; i < more.length; i++) for (const c of ends) samples.get(c.n).push(signet(['sign', ...images.args(c.repo, [more[i]])]).ms);
+    for (const c of ends) results.more[c.n] = median(samples.get(c.n));
 
     // 5. SHA-256 throughput: signet pull against sha256sum on the same bytes.
     results.sha = await measureSha(work, registry, base, images, signet, results);
@@ -265,7 +274,7 @@ async function generateLarge(lib, { home, trustDir, repo, base, n }) {
 /** The notary repository to verify against for an n-tag workload, or undefined (too big to build). */
 function notaryRepoFor(n, results) {
   if (n > Math.max(NOTARY_SIGN_MAX, 1000)) {
-    results.notes.push(`Notary was not run at ${n.toLocaleString('en')} tags: building that repository takes one \`notary addhash\` process per tag (about ${Math.round((n * 12) / 60000)} min here).`);
+    results.notes.push(`Notary was not run at ${n.toLocaleString('en')} tags: building that repository takes one \`notary addhash\` process per tag (about ${Math.max(1, Math.round((n * 12) / 60000))} min here).`);
     return undefined;
   }
   const signed = results.sign.find((s) => s.n === n && s.notaryMs !== undefined);

@@ -34,7 +34,7 @@ export function writeReport(r) {
 
   p('## Verify one tag');
   p();
-  p('signet: `signet verify REF --json` (TUF refresh through tuf-js, then the manifest fetched and compared). Cold: no trusted state but the pinned root. Warm: after one earlier run. Bytes: trust metadata received. Notary v1: `notary lookup GUN TAG` (no manifest fetch; cold = trust on first use of root); bytes on the wire through a counting relay, TLS and HTTP included (payload in parentheses for cold).');
+  p('signet: `signet verify REF --json` (TUF refresh through tuf-js, then the manifest fetched and compared), runs interleaved across the repositories. Cold: no trusted state but the pinned root. Warm: after one earlier run. Bytes: trust metadata received. Notary v1: `notary lookup GUN TAG` (no manifest fetch; cold = trust on first use of root); bytes on the wire through a counting relay, TLS and HTTP included (payload in parentheses for cold).');
   p();
   table(
     ['tags', 'signet layout', 'signet cold', 'bytes', 'signet warm', 'bytes', 'notary cold', 'bytes', 'notary warm', 'bytes', 'notary / signet warm'],
@@ -108,12 +108,19 @@ export function writeReport(r) {
   p();
   const sign1000 = r.sign.find((s) => s.n === 1000);
   const v10 = r.verify[0];
+  const v10bins = r.verify.find((v) => v.n === v10.n && v.layout !== 'flat');
   const vBig = r.verify.at(-1);
   const check = (ok) => (ok === undefined ? 'not measured' : ok ? 'met' : '**missed**');
   const targets = [
     ['Bulk sign 1,000 registry tags ≥ 25× faster than Notary v1', sign1000?.notaryMs ? `${ratio(sign1000.notaryMs, sign1000.signetMs)}` : 'n/a', check(sign1000?.notaryMs ? sign1000.notaryMs / sign1000.signetMs >= 25 : undefined)],
-    [`Verify 1 tag in ${vBig.n.toLocaleString('en')} tags ≤ 1.3× the ${v10.n}-tag time (warm)`, ratio(vBig.signetWarmMs, v10.signetWarmMs), check(vBig.signetWarmMs <= 1.3 * v10.signetWarmMs)],
+    [`Verify 1 tag in ${vBig.n.toLocaleString('en')} tags ≤ 1.3× the time in a ${v10.n}-tag (flat) repository (warm)`, ratio(vBig.signetWarmMs, v10.signetWarmMs), check(vBig.signetWarmMs <= 1.3 * v10.signetWarmMs)],
     [`… and cold`, ratio(vBig.signetColdMs, v10.signetColdMs), check(vBig.signetColdMs <= 1.3 * v10.signetColdMs)],
+    ...(v10bins
+      ? [
+          [`… against a ${v10.n}-tag repository with the same ${v10bins.layout} (warm)`, ratio(vBig.signetWarmMs, v10bins.signetWarmMs), check(vBig.signetWarmMs <= 1.3 * v10bins.signetWarmMs)],
+          ['… and cold', ratio(vBig.signetColdMs, v10bins.signetColdMs), check(vBig.signetColdMs <= 1.3 * v10bins.signetColdMs)],
+        ]
+      : []),
     [`… ≤ 100 KB downloaded cold`, fmtBytes(vBig.signetColdBytes), check(vBig.signetColdBytes <= 100 * KB)],
     [`Sign 1 more tag into ${large.toLocaleString('en')} tags ≤ 1.5× the ${small}-tag time`, ratio(r.more[large], r.more[small]), check(r.more[large] <= 1.5 * r.more[small])],
     ['Verify 10 images in one call faster than 10 warm `notary lookup`', r.bulk.notaryMs ? `${fmtMs(r.bulk.signetMs)} vs ${fmtMs(r.bulk.notaryMs)}` : 'n/a', check(r.bulk.notaryMs ? r.bulk.signetMs < r.bulk.notaryMs : undefined)],

@@ -12,12 +12,12 @@ import { UsageError } from '../errors.js';
 export const BIN_NAME_PREFIX = 'bins';
 
 /**
- * 512 bins by default. Each signed tag is two targets (tag and digest, ~440
+ * 512 bins by default. Each signed tag is two targets (tag and digest, ~450
  * bytes together). A cold lookup downloads the snapshot (~30 bytes per bin)
  * and one bin; tuf-js parses both in time quadratic in their entries.
- * Measured at 100,000 tags (200,000 targets): 256 bins → 190 KB cold;
- * 512 → 106 KB, ~50 ms; 1,024 → 75 KB but ~200 ms, all of it tuf-js reading
- * the 1,024-entry snapshot. 512 is the knee; bench/RESULTS.md has the table.
+ * Measured at 100,000 tags (bench/RESULTS.md, in-process): 256 bins → 177 KiB
+ * cold; 512 → 99 KiB and 40 ms warm; 1,024 → 77 KiB but 170 ms warm, nearly
+ * all of it tuf-js reading the 1,024-entry snapshot. 512 is the knee.
  */
 export const DEFAULT_BIN_BIT_LENGTH = 9;
 /** 16,384 bins: a ~480 KB snapshot already, which tuf-js takes seconds to parse. */

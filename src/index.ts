@@ -30,9 +30,14 @@ export { publishRoot, type PublishRootResult } from './ceremony/root-publish.js'
 export { readRootFile, writeRootFile } from './ceremony/root-file.js';
 export { loadCeremonySigner, resolveKeyReference, resolveKeystoreKeyId } from './ceremony/ceremony-signer.js';
 // stores
-export type { MetadataStore } from './store/metadata-store.js';
+export type { MetadataStore, PublishLock, FaultHook } from './store/metadata-store.js';
 export { DirectoryStore } from './store/directory-store.js';
 export { openStore } from './store/open-store.js';
+export { OciStore, parseOciLocation, type OciStoreOptions } from './store/oci-store.js';
+export { tagForName, nameForTag } from './store/oci-tags.js';
+export { RegistryLease, type LeaseCell, type LeaseOptions } from './store/registry-lease.js';
+export { copyTrustRepository, type TrustCopyResult } from './trust/copy-repository.js';
+export { copyWithTrust, defaultTrustLocation, type CopyOptions, type CopyReport } from './workflows/copy.js';
 // images
 export * from './image/image-reference.js';
 export { OciLayout } from './image/oci-layout.js';

@@ -28,6 +28,14 @@ export const LIMITS = {
   maxIndexManifests: 256,
   /** Metadata files written at once while publishing (bins to a registry store). */
   publishConcurrency: 8,
+  /** `signet copy` holds one blob in memory at a time, up to this size. */
+  copyBlobBytes: 1024 * MiB,
+  /** Versions a publish skips over when `N.role.json` already exists (crashed or racing publishers). */
+  maxVersionSkips: 64,
+  /** Whole publishes re-applied after a lost lock or a lost race (docs/concurrency.md). */
+  maxPublishAttempts: 5,
+  /** Verifications retried when a publish is caught half-way (`metadata-missing`). */
+  maxMetadataMissingRetries: 4,
   /** Registry: error bodies, token responses, credential helper output. */
   registryErrorBytes: 64 * KiB,
   registryTokenBytes: 1 * MiB,

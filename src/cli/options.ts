@@ -8,7 +8,7 @@ export function withOutputOptions(command: Command): Command {
 
 export function withTrustOptions(command: Command): Command {
   return command
-    .option('--trust-repo <location>', 'trust repository: a directory (default store), or a URL')
+    .option('--trust-repo <location>', 'trust repository: a directory (default store), or oci://host[:port]/repository')
     .option('--root <file>', 'pinned root metadata to start trusting from (overrides the policy)')
     .option('--policy <file>', 'trust policy file (default: $SIGNET_HOME/policy.json)');
 }
@@ -21,7 +21,7 @@ export function withPassphraseOptions(command: Command): Command {
 }
 
 export function withNameOption(command: Command): Command {
-  return command.addOption(new Option('--name <repository>', 'repository name for oci-layout: references (default: the directory name)'));
+  return command.addOption(new Option('--name <repository>', 'repository name for oci-layout: references (default: the directory name); for registry references, the name the image was signed under (verify a copy in another repository)'));
 }
 
 /** Attach worked examples to a command's help. */

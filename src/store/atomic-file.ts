@@ -8,6 +8,8 @@ import { UsageError } from '../errors.js';
 
 export interface WriteOptions {
   mode?: number;
+  /** Called after the temp file is synced, before the rename (crash tests). */
+  beforeRename?: () => void | Promise<void>;
 }
 
 /** Write `bytes` to `path` so that readers see the old or the new content, never a mix. */
@@ -22,12 +24,45 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
     await handle.close();
   }
   try {
+    await options.beforeRename?.();
     await fs.rename(temp, path);
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
   }
   await syncDirectory(dir);
+}
+
+/**
+ * Write `bytes` to `path` only if nothing is there yet (link(2) of a synced
+ * temp file, atomic and exclusive; on filesystems without hard links, a
+ * check then rename). Returns false when `path` exists.
+ */
+export async function writeFileExclusive(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<boolean> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(temp, 'wx', options.mode ?? 0o644);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await options.beforeRename?.();
+    await fs.link(temp, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    // No hard links on this filesystem: check, then rename (exclusive only under the publish lock).
+    if (await fs.lstat(path).then(() => true, () => false)) return false;
+    await fs.rename(temp, path);
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+  await syncDirectory(dir);
+  return true;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -1,27 +1,42 @@
 // A trust repository as plain files in a directory: the embedded default, and
-// servable as-is by any static web server. Writes are atomic; publishers on one
-// machine serialise through an exclusive lock file.
+// servable as-is by any static web server. Writes are atomic; consistent-
+// snapshot files are write-once; publishers serialise through a lock file
+// whose dead owner's lock is taken over (docs/concurrency.md).
 
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hostname } from 'node:os';
-import type { MetadataStore } from './metadata-store.js';
+import { randomBytes } from 'node:crypto';
+import type { FaultHook, MetadataStore, PublishLock } from './metadata-store.js';
 import { isSafeStoreName } from './metadata-store.js';
-import { readFileBounded, writeFileAtomic } from './atomic-file.js';
+import { readFileBounded, writeFileAtomic, writeFileExclusive } from './atomic-file.js';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 
 const LOCK_NAME = '.signet.lock';
-const LOCK_WAIT_MS = 30_000;
-/** A lock older than this whose owner process is gone is taken over. */
+const LOCK_WAIT_MS = 120_000;
+/** A lock older than this is taken over even when its owner cannot be checked (another host). */
 const LOCK_STALE_MS = 10 * 60_000;
+
+export interface DirectoryStoreOptions {
+  /** Crash-test hook; see FaultHook. */
+  faults?: FaultHook;
+}
+
+interface LockOwner {
+  pid?: number;
+  host?: string;
+  token?: string;
+}
 
 export class DirectoryStore implements MetadataStore {
   readonly location: string;
   readonly dir: string;
+  private readonly faults: FaultHook;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: DirectoryStoreOptions = {}) {
     this.dir = resolve(dir);
     this.location = this.dir;
+    this.faults = options.faults ?? (() => undefined);
   }
 
   async get(name: string, maxBytes: number): Promise<Uint8Array | undefined> {
@@ -40,7 +55,15 @@ export class DirectoryStore implements MetadataStore {
   async put(name: string, bytes: Uint8Array): Promise<void> {
     this.checkName(name);
     await fs.mkdir(this.dir, { recursive: true });
-    await writeFileAtomic(join(this.dir, name), bytes);
+    await this.faults(`write ${name}`);
+    await writeFileAtomic(join(this.dir, name), bytes, { beforeRename: () => this.faults(`rename ${name}`) });
+  }
+
+  async putNew(name: string, bytes: Uint8Array): Promise<boolean> {
+    this.checkName(name);
+    await fs.mkdir(this.dir, { recursive: true });
+    await this.faults(`write ${name}`);
+    return writeFileExclusive(join(this.dir, name), bytes, { beforeRename: () => this.faults(`link ${name}`) });
   }
 
   async list(): Promise<string[]> {
@@ -52,51 +75,81 @@ export class DirectoryStore implements MetadataStore {
     }
   }
 
-  async withLock<T>(work: () => Promise<T>): Promise<T> {
+  async withLock<T>(work: (lock: PublishLock) => Promise<T>): Promise<T> {
     await fs.mkdir(this.dir, { recursive: true });
     const lockPath = join(this.dir, LOCK_NAME);
+    const token = randomBytes(12).toString('hex');
     const deadline = Date.now() + LOCK_WAIT_MS;
     for (let attempt = 0; ; attempt++) {
-      try {
-        const handle = await fs.open(lockPath, 'wx', 0o644);
-        await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
-        await handle.close();
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (await this.breakStaleLock(lockPath)) continue;
-        if (Date.now() > deadline) {
-          throw new InconclusiveError('store-locked', `${this.location} is locked by another publisher (${lockPath}); retry, or remove the lock if no signet process is running`);
-        }
-        await new Promise((r) => setTimeout(r, Math.min(25 * 2 ** Math.min(attempt, 5), 500)));
+      await this.faults('lock');
+      // Written in full, then linked into place: a lock file is never seen half-written.
+      const owner = JSON.stringify({ pid: process.pid, host: hostname(), token, since: new Date().toISOString() });
+      if (await writeFileExclusive(lockPath, Buffer.from(owner))) break;
+      if (await this.breakStaleLock(lockPath)) continue;
+      if (Date.now() > deadline) {
+        throw new InconclusiveError('store-locked', `${this.location} is locked by another publisher (${lockPath}); retry, or remove the lock if no signet process is running`);
       }
+      await new Promise((r) => setTimeout(r, Math.min(10 * 2 ** Math.min(attempt, 5), 200) * (0.5 + Math.random())));
     }
+    const lock: PublishLock = {
+      confirm: async () => {
+        const owner = await readOwner(lockPath);
+        if (owner?.token !== token) {
+          throw new InconclusiveError('lock-lost', `another publisher took over the lock of ${this.location}; the publish will be retried`);
+        }
+      },
+    };
     try {
-      return await work();
+      return await work(lock);
     } finally {
-      await fs.rm(lockPath, { force: true });
+      await this.faults('unlock');
+      // Remove the lock only while it is still ours.
+      if ((await readOwner(lockPath))?.token === token) await fs.rm(lockPath, { force: true });
     }
   }
 
-  /** Remove a lock whose owner on this host is dead, or that is very old. */
+  /**
+   * Take over a lock whose owner on this host is dead, or that is very old.
+   * The lock is renamed aside first (atomic, one winner); if what was renamed
+   * is no longer the stale lock we judged, it is put back, and its owner's
+   * `confirm` still guards its commit.
+   */
   private async breakStaleLock(lockPath: string): Promise<boolean> {
+    let judged: LockOwner | undefined;
     try {
-      const text = await fs.readFile(lockPath, 'utf8');
       const stat = await fs.stat(lockPath);
-      const owner = JSON.parse(text) as { pid?: number; host?: string };
-      const dead = owner.host === hostname() && typeof owner.pid === 'number' && !processAlive(owner.pid);
-      if (dead || Date.now() - stat.mtimeMs > LOCK_STALE_MS) {
-        await fs.rm(lockPath, { force: true });
-        return true;
-      }
+      judged = await readOwner(lockPath);
+      const dead = judged?.host === hostname() && typeof judged.pid === 'number' && !processAlive(judged.pid);
+      if (!dead && Date.now() - stat.mtimeMs <= LOCK_STALE_MS) return false;
     } catch {
-      // A lock being written right now reads as empty JSON: treat as held.
+      return false;
     }
-    return false;
+    const aside = `${lockPath}.${randomBytes(6).toString('hex')}.stale`;
+    try {
+      await fs.rename(lockPath, aside);
+    } catch {
+      return true; // someone else moved it: try again
+    }
+    const moved = await readOwner(aside);
+    if (moved?.token !== judged?.token) {
+      await fs.link(aside, lockPath).catch(() => undefined);
+    }
+    await fs.rm(aside, { force: true });
+    return true;
   }
 
   private checkName(name: string): void {
     if (!isSafeStoreName(name)) throw new UsageError('bad-store-name', `refusing unsafe metadata name ${JSON.stringify(name)}`);
+  }
+}
+
+async function readOwner(path: string): Promise<LockOwner | undefined> {
+  try {
+    const doc = JSON.parse(await fs.readFile(path, 'utf8')) as unknown;
+    return typeof doc === 'object' && doc !== null ? (doc as LockOwner) : undefined;
+  } catch {
+    // Missing, or being written right now.
+    return undefined;
   }
 }
 

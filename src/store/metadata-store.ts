@@ -11,9 +11,33 @@ export interface MetadataStore {
   put(name: string, bytes: Uint8Array): Promise<void>;
   /** Names present in the store. */
   list(): Promise<string[]>;
+  /**
+   * Write `bytes` as `name` only when no file of that name exists; false when
+   * one does. Consistent-snapshot files (`N.role.json`) are written this way,
+   * so a published version is never overwritten (docs/concurrency.md).
+   * Stores without it fall back to `put`.
+   */
+  putNew?(name: string, bytes: Uint8Array): Promise<boolean>;
   /** Hold an exclusive publish lock while `work` runs (writers only). */
-  withLock<T>(work: () => Promise<T>): Promise<T>;
+  withLock<T>(work: (lock: PublishLock) => Promise<T>): Promise<T>;
 }
+
+/** The publisher's handle on a held lock. */
+export interface PublishLock {
+  /**
+   * Throws InconclusiveError('lock-lost') when the lock is no longer ours
+   * (taken over as stale, or its lease ran out). Called just before the
+   * commit point of a publish (the timestamp write).
+   */
+  confirm(): Promise<void>;
+}
+
+/**
+ * Fault injection for the crash tests: called before every step that changes
+ * a store (lock, each write, each rename, unlock) with a name for the step.
+ * A test makes it kill the process at step k; production code never sets it.
+ */
+export type FaultHook = (step: string) => void | Promise<void>;
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._%+-]*$/;
 

@@ -12,8 +12,11 @@ import { UsageError } from '../errors.js';
 export type StoreOptions = Record<string, unknown>;
 
 export async function openStore(location: string, cwd: string, options: StoreOptions = {}): Promise<MetadataStore> {
-  void options;
+  if (location.startsWith('oci://')) {
+    const { OciStore } = await import('./oci-store.js');
+    return OciStore.open(location, { registry: options });
+  }
   if (location.startsWith('dir:')) return new DirectoryStore(resolve(cwd, location.slice(4)));
   if (isLocalPath(location)) return new DirectoryStore(resolve(cwd, location));
-  throw new UsageError('unsupported-store', `cannot open trust store ${location}: use a directory path`);
+  throw new UsageError('unsupported-store', `cannot open trust store ${location}: use a directory path or oci://host[:port]/repository`);
 }

@@ -18,14 +18,14 @@ import { parseEnvelope } from '../metadata/types.js';
 import { checkThreshold, requireThreshold, signEnvelope } from '../metadata/signing.js';
 import { expiryAfter } from '../metadata/expiry.js';
 import { sha256Hex } from '../metadata/digest.js';
-import { metadataFileName, type MetadataStore } from '../store/metadata-store.js';
+import { metadataFileName, type MetadataStore, type PublishLock } from '../store/metadata-store.js';
 import type { SignerProvider } from '../keys/signer.js';
 import { shortKeyId } from '../keys/key-id.js';
 import { loadLatestRoot } from './root-chain.js';
 import { expirySecondsFor } from './root-builder.js';
 import { binFor, isBinRole } from './succinct-bins.js';
 import { clearRevocation } from './revocation-records.js';
-import { UsageError, VerificationError } from '../errors.js';
+import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 
 /** One signed target, in signet's API form. */
@@ -40,6 +40,10 @@ export interface PublishOptions {
   signers: SignerProvider;
   /** The reference time of the whole operation. */
   now: Date;
+  /** Called just before the commit point (the timestamp write); throws to abort. */
+  beforeCommit?: () => Promise<void>;
+  /** One line of diagnostics (retries after a lost race). */
+  log?: (line: string) => void;
 }
 
 export class TrustRepository {
@@ -216,9 +220,12 @@ export class TrustRepository {
   /**
    * Sign and write every changed role: root (if replaced), then targets roles,
    * snapshot, timestamp, each as its own atomic write, in the order that keeps
-   * a consistent-snapshot reader safe at every moment.
+   * a consistent-snapshot reader safe at every moment. `N.role.json` files are
+   * write-once: when version N already exists (left by a crashed or racing
+   * publisher), the role skips to the next free version, so no file a reader
+   * may have trusted is ever replaced. Returns the timestamp bytes written.
    */
-  async publish(options: PublishOptions): Promise<void> {
+  async publish(options: PublishOptions): Promise<Uint8Array | undefined> {
     const { signers, now } = options;
     if (this.rootChanged) {
       const name = metadataFileName('root', this.root.signed.version);
@@ -233,29 +240,44 @@ export class TrustRepository {
       const doc = await this.role(roleName);
       const delegation = roleName === 'targets' ? { keys: this.root.signed.keys, role: roleKeys(this.root, 'targets') } : await this.delegationOf(roleName);
       if (!delegation) throw new UsageError('unknown-role', `role ${roleName} is no longer delegated`);
-      doc.signed.version += 1;
       doc.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, roleName));
-      await signWith(roleName, doc, delegation.role, cachedSigners, this.signerRoleFor(roleName, delegation.role));
-      const bytes = serialize(doc);
-      await this.store.put(metadataFileName(roleName, doc.signed.version), bytes);
+      const askFor = this.signerRoleFor(roleName, delegation.role);
+      await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, cachedSigners, askFor));
       this.snapshot.signed.meta[metadataFileName(roleName)] = { version: doc.signed.version };
     });
     if (targetsRoles.length > 0 || this.dirty.has('snapshot')) {
-      this.snapshot.signed.version += 1;
       this.snapshot.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'snapshot'));
-      await signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), cachedSigners);
-      const bytes = serialize(this.snapshot);
-      await this.store.put(metadataFileName('snapshot', this.snapshot.signed.version), bytes);
+      const bytes = await this.putNextVersion('snapshot', this.snapshot, () => signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), cachedSigners));
       this.timestamp.signed.meta['snapshot.json'] = { version: this.snapshot.signed.version, length: bytes.length, hashes: { sha256: sha256Hex(bytes) } };
       this.dirty.add('timestamp');
     }
+    let written: Uint8Array | undefined;
     if (this.dirty.has('timestamp')) {
       this.timestamp.signed.version += 1;
       this.timestamp.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'timestamp'));
       await signWith('timestamp', this.timestamp, roleKeys(this.root, 'timestamp'), cachedSigners);
-      await this.store.put('timestamp.json', serialize(this.timestamp));
+      written = serialize(this.timestamp);
+      await options.beforeCommit?.();
+      await this.store.put('timestamp.json', written);
     }
     this.dirty.clear();
+    return written;
+  }
+
+  /** Bump `doc` to the next version whose `N.role.json` is still free, sign it, write it once. */
+  private async putNextVersion(roleName: string, doc: Envelope<{ version: number }>, sign: () => Promise<void>): Promise<Buffer> {
+    for (let skip = 0; skip < LIMITS.maxVersionSkips; skip++) {
+      doc.signed.version += 1;
+      await sign();
+      const bytes = serialize(doc);
+      const name = metadataFileName(roleName, doc.signed.version);
+      if (!this.store.putNew) {
+        await this.store.put(name, bytes);
+        return bytes;
+      }
+      if (await this.store.putNew(name, bytes)) return bytes;
+    }
+    throw new InconclusiveError('versions-taken', `${roleName} versions up to ${doc.signed.version} already exist in ${this.store.location}; another publisher may be misbehaving`);
   }
 
   /** The delegation (keys and role entry) that trusts `name`, searching from targets. */
@@ -316,7 +338,10 @@ export class TrustRepository {
 
 /**
  * Load the repository under the store's publish lock, let `edit` change it,
- * then publish. Concurrent publishers on one store never interleave.
+ * publish, and read the timestamp back. When the lock turned out to be lost
+ * or the read-back shows another publisher's timestamp, the whole edit is
+ * re-applied to a fresh load (bounded). `edit` may therefore run more than
+ * once and must derive its result from the repository it is given.
  */
 export async function updateRepository<T>(
   store: MetadataStore,
@@ -324,12 +349,32 @@ export async function updateRepository<T>(
   options: PublishOptions,
   edit: (repo: TrustRepository) => Promise<T>,
 ): Promise<T> {
-  return store.withLock(async () => {
-    const repo = await TrustRepository.load(store, pinned);
-    const result = await edit(repo);
-    await repo.publish(options);
-    return result;
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // `lock` may be undefined from a store written against the older withLock(() => …).
+      return await store.withLock(async (lock?: PublishLock) => {
+        const repo = await TrustRepository.load(store, pinned);
+        const result = await edit(repo);
+        const written = await repo.publish({ ...options, beforeCommit: async () => lock?.confirm() });
+        if (written !== undefined) await confirmPublished(store, written);
+        return result;
+      });
+    } catch (error) {
+      const retry = error instanceof InconclusiveError && RETRIED_CODES.has(error.code) && attempt < LIMITS.maxPublishAttempts;
+      if (!retry) throw error;
+      options.log?.(`${error.message} (attempt ${attempt} of ${LIMITS.maxPublishAttempts})`);
+    }
+  }
+}
+
+const RETRIED_CODES = new Set(['lock-lost', 'publish-lost']);
+
+/** Read-after-write: the store must now serve exactly the timestamp we wrote. */
+async function confirmPublished(store: MetadataStore, written: Uint8Array): Promise<void> {
+  const served = await store.get('timestamp.json', LIMITS.timestampBytes);
+  if (served === undefined || Buffer.compare(Buffer.from(served), Buffer.from(written)) !== 0) {
+    throw new InconclusiveError('publish-lost', `the timestamp read back from ${store.location} is not the one just written; another publisher raced this one`);
+  }
 }
 
 export function roleKeys(root: Envelope<RootJSON>, role: string): RoleKeysJSON {

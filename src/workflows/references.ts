@@ -5,7 +5,7 @@ import { LAYOUT_PREFIX, parseImageReference, type ImageReference } from '../imag
 import type { SignetContext } from './context.js';
 
 export interface ReferenceOptions {
-  /** Repository name for OCI layout references (default: the directory's base name). */
+  /** Repository name for OCI layout references (default: the directory's base name); for registry references, the name the image was signed under (default: its repository). */
   name?: string;
 }
 
@@ -16,6 +16,10 @@ export async function parseReferences(texts: readonly string[], options: Referen
     const opts: Parameters<typeof parseImageReference>[1] = { cwd: ctx.cwd };
     if (options.name) opts.name = options.name;
     if (parseRegistry) opts.parseRegistry = parseRegistry;
-    return parseImageReference(text, opts);
+    const ref = parseImageReference(text, opts);
+    // For a registry image, --name is the name it was signed under (a copy in
+    // another repository verifies against the original's targets).
+    if (ref.kind === 'registry' && options.name) return { ...ref, name: options.name };
+    return ref;
   });
 }

@@ -10,6 +10,7 @@ import { readFileBounded } from '../store/atomic-file.js';
 import { parseRoot } from '../trust/root-chain.js';
 import type { Envelope, RootJSON } from '../metadata/types.js';
 import { UsageError } from '../errors.js';
+import { isRecord } from '../metadata/types.js';
 import { LIMITS } from '../limits.js';
 import { policyPathOf, type SignetContext } from './context.js';
 
@@ -28,7 +29,13 @@ export interface ResolvedTrust {
   rootPath: string;
 }
 
-export async function resolveTrust(name: string, options: TrustOptions, ctx: SignetContext): Promise<ResolvedTrust> {
+/** Where a registry image lives; fills `{registry}` and `{repository}` in a store location. */
+export interface ImageLocation {
+  registry: string;
+  repository: string;
+}
+
+export async function resolveTrust(name: string, options: TrustOptions, ctx: SignetContext, image?: ImageLocation): Promise<ResolvedTrust> {
   let storeLocation = options.trustRepo;
   let rootPath = options.root ? resolve(ctx.cwd, options.root) : undefined;
   if (!storeLocation || !rootPath) {
@@ -45,6 +52,11 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
   if (!rootPath) {
     throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
   }
+  // `oci://{registry}/{repository}`: the trust repository next to the image, wherever it was copied.
+  if (/\{(registry|repository)\}/.test(storeLocation)) {
+    if (!image) throw new UsageError('store-template', `trust store ${storeLocation} is relative to an image's registry; ${name} is not a registry image`);
+    storeLocation = storeLocation.replaceAll('{registry}', image.registry).replaceAll('{repository}', image.repository);
+  }
   const pinnedRootBytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
   if (pinnedRootBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${rootPath} does not exist`);
   const pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
@@ -60,11 +72,18 @@ export async function groupByTrust<T extends { name: string }>(
 ): Promise<Array<{ trust: ResolvedTrust; items: T[] }>> {
   const groups = new Map<string, { trust: ResolvedTrust; items: T[] }>();
   for (const item of items) {
-    const trust = await resolveTrust(item.name, options, ctx);
+    const trust = await resolveTrust(item.name, options, ctx, imageLocationOf(item));
     const key = `${trust.store.location}\n${trust.rootPath}`;
     const group = groups.get(key) ?? { trust, items: [] };
     group.items.push(item);
     groups.set(key, group);
   }
   return [...groups.values()];
+}
+
+/** The registry location of an item that is (or carries, as `ref`) a registry reference. */
+function imageLocationOf(item: unknown): ImageLocation | undefined {
+  const ref = isRecord(item) && isRecord(item['ref']) ? item['ref'] : item;
+  if (!isRecord(ref) || ref['kind'] !== 'registry' || typeof ref['registry'] !== 'string' || typeof ref['repository'] !== 'string') return undefined;
+  return { registry: ref['registry'], repository: ref['repository'] };
 }

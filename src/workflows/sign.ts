@@ -11,12 +11,13 @@ import { Keystore } from '../keys/keystore.js';
 import { memoizeSigners, updateRepository, type TargetEntry } from '../trust/trust-repository.js';
 import { serialPassphrases, unlockAhead } from './unlock-ahead.js';
 import { FLAT_TARGETS_HINT } from '../trust/bins-layout.js';
+import { ImageSources } from './image-sources.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
-import { ImageSources } from './image-sources.js';
 import { requireDelegatedPaths } from '../trust/delegated-paths.js';
 import type { SignetContext } from './context.js';
+import { TRUST_TAG_PREFIX } from '../store/oci-tags.js';
 
 export interface SignOptions extends TrustOptions, ReferenceOptions {
   /** Sign into this delegated role instead of the top-level targets role. */
@@ -42,8 +43,10 @@ export interface SignedImage {
 export async function signImages(texts: readonly string[], options: SignOptions, ctx: SignetContext): Promise<SignedImage[]> {
   const refs = await expandTags(await parseReferences(texts, options, ctx), options, ctx);
   const groups = await groupByTrust(refs, options, ctx);
-  // Unlocking keys (scrypt) overlaps with resolving manifests; progress is
-  // held back until the keys are unlocked so a passphrase prompt stays readable.
+  // Unlock the keys each pinned root names while the manifests resolve, and
+  // before taking the publish lock (scrypt must not run while other
+  // publishers wait). Progress is held back until the keys are unlocked so a
+  // passphrase prompt stays readable.
   const signers = memoizeSigners(new Keystore(ctx.home).signerProvider(serialPassphrases(ctx.passphrases)));
   let unlocked = false;
   let held: [string, number, number] | undefined;
@@ -70,7 +73,9 @@ export async function signImages(texts: readonly string[], options: SignOptions,
 
   const results: SignedImage[] = [];
   for (const group of groups) {
-    await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now }, async (repo) => {
+    // The edit may run again after a lost race, so it builds its results afresh.
+    const groupResults = await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log }, async (repo) => {
+      const signedHere: SignedImage[] = [];
       for (const ref of group.items) {
         const manifest = manifests.get(ref)!;
         const entries = targetsFor(ref, manifest);
@@ -86,13 +91,15 @@ export async function signImages(texts: readonly string[], options: SignOptions,
           trustRepository: group.trust.store.location,
         };
         if (ref.tag) signed.tag = ref.tag;
-        results.push(signed);
+        signedHere.push(signed);
       }
       const flat = Object.keys(repo.targets.signed.targets).length;
       if (!repo.targets.signed.delegations && flat > FLAT_TARGETS_HINT) {
         ctx.log(`hint: ${group.trust.store.location} holds ${flat} targets in one targets.json; verifiers read it slowly past ~${FLAT_TARGETS_HINT}: run \`signet bins migrate ${group.trust.store.location}\``);
       }
+      return signedHere;
     });
+    results.push(...groupResults);
   }
   return results;
 }
@@ -117,7 +124,8 @@ async function expandTags(refs: ImageReference[], options: SignOptions, ctx: Sig
   const out: ImageReference[] = [];
   for (const ref of refs) {
     const source = await openImageSource(ref, ctx.registry);
-    const tags = await source.listTags(ref);
+    // Trust metadata kept in the image's own repository (tags `signet.*`) is not an image to sign.
+    const tags = (await source.listTags(ref)).filter((tag) => !tag.startsWith(TRUST_TAG_PREFIX));
     ctx.log(`${ref.text}: ${tags.length} tag(s)`);
     for (const tag of tags) {
       const text = ref.kind === 'oci-layout' ? `oci-layout:${ref.dir}:${tag}` : `${ref.registry}/${ref.repository}:${tag}`;

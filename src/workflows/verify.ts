@@ -11,6 +11,7 @@ import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
 import type { SignetContext } from './context.js';
+import { LIMITS } from '../limits.js';
 
 export interface VerifyOptions extends TrustOptions, ReferenceOptions {
   concurrency?: number;
@@ -34,22 +35,33 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
   let done = 0;
   ctx.progress?.('verifying', 0, refs.length);
   for (const group of await groupByTrust(refs, options, ctx)) {
+    const base = done;
     const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home };
-    try {
-      await withTrustSession(source, async (session) => {
-        await mapLimit(group.items, options.concurrency ?? 8, async (ref) => {
-          byRef.set(ref, await verifyOne(session, ref, sources));
-          ctx.progress?.('verifying', ++done, refs.length);
+    // A reader that catches a publish half-way (a file the metadata names is
+    // not there yet) retries a bounded number of times rather than failing.
+    for (let attempt = 0; ; attempt++) {
+      const outcomes = new Map<ImageReference, VerifyOutcome>();
+      try {
+        await withTrustSession(source, async (session) => {
+          await mapLimit(group.items, options.concurrency ?? 8, async (ref) => {
+            outcomes.set(ref, await verifyOne(session, ref, sources));
+            ctx.progress?.('verifying', base + outcomes.size, refs.length);
+          });
+          bytesDownloaded += session.bytesDownloaded();
         });
-        bytesDownloaded += session.bytesDownloaded();
-      });
-    } catch (error) {
-      const failure = asSignetError(error);
-      for (const ref of group.items) {
-        if (byRef.has(ref)) continue;
-        byRef.set(ref, { ok: false, reference: ref.text, error: failure });
-        ctx.progress?.('verifying', ++done, refs.length);
+      } catch (error) {
+        const failure = asSignetError(error);
+        for (const ref of group.items) if (!outcomes.has(ref)) outcomes.set(ref, { ok: false, reference: ref.text, error: failure });
       }
+      const caughtMidPublish = [...outcomes.values()].some((o) => !o.ok && o.error.code === 'metadata-missing');
+      if (!caughtMidPublish || attempt >= LIMITS.maxMetadataMissingRetries) {
+        for (const [ref, outcome] of outcomes) byRef.set(ref, outcome);
+        done = base + group.items.length;
+        ctx.progress?.('verifying', done, refs.length);
+        break;
+      }
+      ctx.log(`${group.trust.store.location}: a publish seems to be in progress; retrying (${attempt + 1} of ${LIMITS.maxMetadataMissingRetries})`);
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
     }
   }
   return { outcomes: refs.map((ref) => byRef.get(ref)!), bytesDownloaded };

@@ -1,7 +1,7 @@
 // A MetadataStore wrapper that records every get and put by name, so tests
 // can say exactly which metadata files an operation read or wrote.
 
-import type { MetadataStore } from '../../src/store/metadata-store.js';
+import type { MetadataStore, PublishLock } from '../../src/store/metadata-store.js';
 
 export class CountingStore implements MetadataStore {
   readonly gets: string[] = [];
@@ -19,10 +19,16 @@ export class CountingStore implements MetadataStore {
     this.puts.push(name);
     return this.inner.put(name, bytes);
   }
+  async putNew(name: string, bytes: Uint8Array): Promise<boolean> {
+    this.puts.push(name);
+    if (this.inner.putNew) return this.inner.putNew(name, bytes);
+    await this.inner.put(name, bytes);
+    return true;
+  }
   list(): Promise<string[]> {
     return this.inner.list();
   }
-  withLock<T>(work: () => Promise<T>): Promise<T> {
+  withLock<T>(work: (lock: PublishLock) => Promise<T>): Promise<T> {
     return this.inner.withLock(work);
   }
   reset(): void {

@@ -132,7 +132,8 @@ describe('fast-forward recovery after a snapshot and timestamp key compromise', 
     await rotate(now, 'snapshot');
     await expect(fx.verify(home, ['team/app:1.0'])).rejects.toMatchObject({ code: 'rollback' }); // the timestamp key is still the stolen one
     await rotate(now, 'timestamp');
-    expect((await fx.load()).snapshot.signed.version).toBe(realSnapshot + 1);
+    // Past the real version; the forger's leftover N.snapshot.json files are skipped, never overwritten (docs/concurrency.md).
+    expect((await fx.load()).snapshot.signed.version).toBeGreaterThan(realSnapshot);
     expect((await fx.verify(home, ['team/app:1.0']))[0]?.hashes['sha256']).toBe(A);
   });
 });

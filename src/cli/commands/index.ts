@@ -10,6 +10,7 @@ import { registerDemo } from './demo.js';
 import { registerBins } from './bins.js';
 import { registerMigrate } from './migrate.js';
 import { registerPull } from './pull.js';
+import { registerCopy } from './copy.js';
 import { registerKey } from './key/index.js';
 import { registerRoot } from './root/index.js';
 import { registerRevoke } from './revoke.js';
@@ -24,6 +25,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerVerify,
   registerList,
   registerPull,
+  registerCopy,
   registerRevoke,
   registerDelegation,
   registerTimestamp,

@@ -33,6 +33,7 @@ export { loadCeremonySigner, resolveKeyReference, resolveKeystoreKeyId } from '.
 export type { MetadataStore, PublishLock, FaultHook } from './store/metadata-store.js';
 export { DirectoryStore } from './store/directory-store.js';
 export { openStore } from './store/open-store.js';
+export { HttpStore, type HttpStoreOptions } from './store/http-store.js';
 export { OciStore, parseOciLocation, type OciStoreOptions } from './store/oci-store.js';
 export { tagForName, nameForTag } from './store/oci-tags.js';
 export { RegistryLease, type LeaseCell, type LeaseOptions } from './store/registry-lease.js';
@@ -74,6 +75,10 @@ export { dockerTags, RELEASES_ROLE, type NotaryTag } from './notary/docker-tags.
 export { planNotaryMigration, applyNotaryMigration, repositoryNameOf, type NotaryMigrationPlan } from './notary/notary-migration.js';
 export { migrateNotary } from './workflows/migrate-notary.js';
 export { verifyNotaryImages } from './workflows/verify-notary.js';
+// general TUF client (signet tuf)
+export { tufInit, type TufInitResult } from './tuf-client/tuf-init.js';
+export { tufRefresh, withTufClient, type TufClientOptions, type RefreshSummary } from './tuf-client/tuf-client.js';
+export { tufDownload, type TufDownloadOptions, type TufDownloadResult, type DownloadedTarget } from './tuf-client/tuf-download.js';
 // CLI
 export { runCli, type CliResult, type RunCliOptions } from './cli/run-cli.js';
 // revoke, rotate, delegate, freshness

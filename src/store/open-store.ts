@@ -18,5 +18,9 @@ export async function openStore(location: string, cwd: string, options: StoreOpt
   }
   if (location.startsWith('dir:')) return new DirectoryStore(resolve(cwd, location.slice(4)));
   if (isLocalPath(location)) return new DirectoryStore(resolve(cwd, location));
-  throw new UsageError('unsupported-store', `cannot open trust store ${location}: use a directory path or oci://host[:port]/repository`);
+  if (/^https?:\/\//i.test(location)) {
+    const { HttpStore } = await import('./http-store.js');
+    return new HttpStore(location, { allowInsecureHttp: options['allowInsecureHttp'] === true });
+  }
+  throw new UsageError('unsupported-store', `cannot open trust store ${location}: use a directory path, an http(s):// URL (read-only) or oci://host[:port]/repository`);
 }

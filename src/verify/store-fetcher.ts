@@ -1,14 +1,20 @@
 // A tuf-js Fetcher over a MetadataStore: tuf-js asks for URLs under a fixed
 // base; we map each to a store name, bounded by the length tuf-js allows.
 // Transport failures are recorded so they can be told apart from invalid
-// metadata after tuf-js wraps them.
+// metadata after tuf-js wraps them. With a TargetSource it also serves target
+// files (tuf-js downloadTarget), streamed to a private temp file.
 
+import { closeSync, openSync, promises as fs, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Fetcher } from 'tuf-js';
 import { DownloadHTTPError } from 'tuf-js/dist/error.js';
 import type { MetadataStore } from '../store/metadata-store.js';
+import type { TargetSource } from './target-source.js';
 import { SignetError } from '../errors.js';
 
 export const STORE_BASE_URL = 'signet-store://metadata/';
+export const TARGETS_BASE_URL = 'signet-targets://targets/';
 
 export class StoreFetcher implements Fetcher {
   readonly store: MetadataStore;
@@ -21,8 +27,13 @@ export class StoreFetcher implements Fetcher {
   /** Names that were asked for but absent (root version probes excluded). */
   readonly missing: string[] = [];
 
-  constructor(store: MetadataStore) {
+  readonly targets: TargetSource | undefined;
+  /** Target bytes received. */
+  targetBytesDownloaded = 0;
+
+  constructor(store: MetadataStore, targets?: TargetSource) {
     this.store = store;
+    this.targets = targets;
   }
 
   async downloadBytes(url: string, maxLength: number): Promise<Buffer> {
@@ -44,15 +55,43 @@ export class StoreFetcher implements Fetcher {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
+  /** Targets only: stream at most `maxLength` bytes to a temp file, hand it to tuf-js (which verifies it), remove it. */
   async downloadFile<T>(url: string, maxLength: number, handler: (file: string) => Promise<T>): Promise<T> {
-    void url;
-    void maxLength;
-    void handler;
-    throw new Error('StoreFetcher serves metadata only; targets are fetched from the registry');
+    if (!this.targets || !url.startsWith(TARGETS_BASE_URL)) {
+      throw new Error(`StoreFetcher serves target files only with a target source (asked for ${url})`);
+    }
+    const source = this.targets;
+    const path = url.slice(TARGETS_BASE_URL.length);
+    const dir = await fs.mkdtemp(join(tmpdir(), 'signet-target-'));
+    try {
+      const file = join(dir, 'target');
+      // Written synchronously per chunk: an HTTP body must never wait on the disk (see http-get.ts).
+      const fd = openSync(file, 'wx', 0o600);
+      let found: boolean;
+      try {
+        found = await source.fetch(path, maxLength, (chunk) => {
+          this.targetBytesDownloaded += chunk.length;
+          writeAllSync(fd, chunk);
+        });
+      } catch (error) {
+        if (error instanceof SignetError) this.failures.push(error);
+        throw error;
+      } finally {
+        closeSync(fd);
+      }
+      if (!found) throw new DownloadHTTPError(`${decodeURIComponent(path)} not found in ${source.location}`, 404);
+      return await handler(file);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   }
 
   private nameOf(url: string): string {
     if (!url.startsWith(STORE_BASE_URL)) throw new Error(`unexpected metadata URL ${url}`);
     return url.slice(STORE_BASE_URL.length);
   }
+}
+
+function writeAllSync(fd: number, chunk: Uint8Array): void {
+  for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset);
 }

@@ -2,12 +2,12 @@
 // (the only TUF client in signet) over our store fetcher, refreshed once,
 // then any number of target lookups. Trusted state persists across runs.
 
-import { Updater, type TargetFile } from 'tuf-js';
+import type { TargetFile, Updater } from 'tuf-js';
 import type { MetadataStore } from '../store/metadata-store.js';
-import { StoreFetcher, STORE_BASE_URL } from './store-fetcher.js';
+import { StoreFetcher } from './store-fetcher.js';
+import { createUpdater } from './updater.js';
 import { TrustedState, trustedStateId } from './trusted-state.js';
 import { classifyTufError } from './tuf-errors.js';
-import { LIMITS } from '../limits.js';
 import { findRevocation, type FoundRevocation } from './revocation-lookup.js';
 import { join } from 'node:path';
 import { readFileBounded } from '../store/atomic-file.js';
@@ -50,19 +50,7 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
     let updater: Updater;
     try {
       // The constructor loads the pinned root and checks its own threshold (TUF 5.2).
-      updater = new Updater({
-        metadataDir: dir,
-        metadataBaseUrl: STORE_BASE_URL,
-        fetcher,
-        config: {
-          maxRootRotations: LIMITS.maxRootRotations,
-          maxDelegations: LIMITS.maxDelegations,
-          rootMaxLength: LIMITS.rootBytes,
-          timestampMaxLength: LIMITS.timestampBytes,
-          snapshotMaxLength: LIMITS.snapshotBytes,
-          targetsMaxLength: LIMITS.targetsBytes,
-        },
-      });
+      updater = createUpdater(dir, fetcher);
       await updater.refresh();
     } catch (error) {
       throw classifyTufError(error, fetcher, location);

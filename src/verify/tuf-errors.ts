@@ -7,7 +7,8 @@ import type { StoreFetcher } from './store-fetcher.js';
 import { isRecord } from '../metadata/types.js';
 import { fixFor } from '../trust/refresh-command.js';
 
-export function classifyTufError(error: unknown, fetcher: StoreFetcher, location: string): SignetError {
+/** `signetHints`: suggest signet publisher commands (off for repositories signet did not write). */
+export function classifyTufError(error: unknown, fetcher: StoreFetcher, location: string, signetHints = true): SignetError {
   if (error instanceof SignetError) return error;
   const failure = fetcher.failures.at(-1);
   if (failure) return failure;
@@ -17,7 +18,8 @@ export function classifyTufError(error: unknown, fetcher: StoreFetcher, location
   if (kind === 'ExpiredMetadataError' || /is expired/.test(message)) {
     const role = decodeURIComponent(/([^\s:]+)\.json is expired/.exec(message)?.[1] ?? 'metadata');
     const expires = expiryOf(fetcher, role);
-    return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${fixFor(role)}`, { cause: error });
+    const next = signetHints ? fixFor(role) : 'its publisher must re-sign it';
+    return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${next}`, { cause: error });
   }
   // The fetcher does not record the normal miss of the next N.root.json probe.
   const missing = fetcher.missing.at(-1);

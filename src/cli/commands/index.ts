@@ -18,6 +18,7 @@ import { registerDelegation } from './delegation.js';
 import { registerKeyRotation } from './key-rotate.js';
 import { registerTimestamp } from './timestamp.js';
 import { registerStatus } from './status.js';
+import { registerTuf } from './tuf/index.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -37,4 +38,5 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   // Adds `key rotate|revoke` to the `key` group registerKey creates: keep it after registerKey.
   registerKeyRotation,
   registerMigrate,
+  registerTuf,
 ];

@@ -9,6 +9,7 @@ import { createUpdater } from './updater.js';
 import { TrustedState, trustedStateId } from './trusted-state.js';
 import { classifyTufError } from './tuf-errors.js';
 import { findRevocation, type FoundRevocation } from './revocation-lookup.js';
+import { LIMITS } from '../limits.js';
 import { join } from 'node:path';
 import { readFileBounded } from '../store/atomic-file.js';
 import { metadataFileName } from '../store/metadata-store.js';

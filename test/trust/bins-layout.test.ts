@@ -17,6 +17,7 @@ import { sha256Hex } from '../../src/metadata/digest.js';
 import { CountingStore, binFiles } from '../support/counting-store.js';
 import { rotateRoleKeys } from '../../src/trust/key-rotation.js';
 import { revokeKey } from '../../src/trust/key-revocation.js';
+import { publishRoot } from '../../src/ceremony/root-publish.js';
 
 interface Fixture {
   dir: string;
@@ -233,6 +234,21 @@ describe('when the targets key of a binned repository changes', () => {
     expect(delegations.succinct_roles!.keyids).toEqual([newKey.keyId]);
     expect(Object.keys(delegations.keys)).toEqual([newKey.keyId]);
     await verifyWith('old', async (lookup) => {
+      for (const name of names) expect(await lookup(name)).toBe(entry(name).sha256);
+    });
+  });
+
+  it('a ceremony root that replaces it (signet root publish) moves the bins too', async () => {
+    const oldKeyId = fixture.root.signed.roles['targets']!.keyids[0]!;
+    const next = JSON.parse(JSON.stringify(fixture.root)) as Envelope<RootJSON>;
+    next.signed.version = 2;
+    next.signed.keys[newKey.keyId] = newKey.publicKey;
+    next.signed.roles['targets'] = { keyids: [newKey.keyId], threshold: 1 };
+    delete next.signed.keys[oldKeyId];
+    await signEnvelope(next, await fixture.signers('root', fixture.root.signed.roles['root']!.keyids));
+    await publishRoot(fixture.store, fixture.root, next, { signers: withNewKey, now: new Date() });
+    expect((await binsDelegation()).succinct_roles!.keyids).toEqual([newKey.keyId]);
+    await verifyWith('fresh', async (lookup) => {
       for (const name of names) expect(await lookup(name)).toBe(entry(name).sha256);
     });
   });

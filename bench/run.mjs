@@ -353,10 +353,13 @@ function ensureNotary() {
   if (have('notary') && have('notary-server')) return true;
   if (process.getuid?.() === 0) {
     log('installing notary from Debian (apt-get install -y notary)');
-    try {
-      execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'notary'], { stdio: 'ignore' });
-    } catch {
-      // fall through to the message below
+    for (const args of [['install', '-y', '--no-install-recommends', 'notary'], ['update'], ['install', '-y', '--no-install-recommends', 'notary']]) {
+      try {
+        execFileSync('apt-get', args, { stdio: 'ignore' });
+        if (have('notary') && have('notary-server')) break;
+      } catch {
+        // try the next step (an update, then the install again)
+      }
     }
     if (have('notary') && have('notary-server')) return true;
   }

@@ -233,17 +233,21 @@ export class TrustRepository {
       this.rootChanged = false;
     }
     const targetsRoles = [...this.dirty].filter((r) => r !== 'snapshot' && r !== 'timestamp');
-    for (const roleName of targetsRoles) {
+    const cachedSigners = memoizeSigners(signers);
+    // Targets roles are independent of each other: sign and write them a few
+    // at a time (a registry store pays a round trip per put), then snapshot.
+    await forEachBounded(targetsRoles, LIMITS.publishConcurrency, async (roleName) => {
       const doc = await this.role(roleName);
       const delegation = roleName === 'targets' ? { keys: this.root.signed.keys, role: roleKeys(this.root, 'targets') } : await this.delegationOf(roleName);
       if (!delegation) throw new UsageError('unknown-role', `role ${roleName} is no longer delegated`);
       doc.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, roleName));
-      await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, signers));
+      const askFor = this.signerRoleFor(roleName, delegation.role);
+      await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, cachedSigners, askFor));
       this.snapshot.signed.meta[metadataFileName(roleName)] = { version: doc.signed.version };
-    }
+    });
     if (targetsRoles.length > 0 || this.dirty.has('snapshot')) {
       this.snapshot.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'snapshot'));
-      const bytes = await this.putNextVersion('snapshot', this.snapshot, () => signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), signers));
+      const bytes = await this.putNextVersion('snapshot', this.snapshot, () => signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), cachedSigners));
       this.timestamp.signed.meta['snapshot.json'] = { version: this.snapshot.signed.version, length: bytes.length, hashes: { sha256: sha256Hex(bytes) } };
       this.dirty.add('timestamp');
     }
@@ -251,7 +255,7 @@ export class TrustRepository {
     if (this.dirty.has('timestamp')) {
       this.timestamp.signed.version += 1;
       this.timestamp.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'timestamp'));
-      await signWith('timestamp', this.timestamp, roleKeys(this.root, 'timestamp'), signers);
+      await signWith('timestamp', this.timestamp, roleKeys(this.root, 'timestamp'), cachedSigners);
       written = serialize(this.timestamp);
       await options.beforeCommit?.();
       await this.store.put('timestamp.json', written);
@@ -296,6 +300,20 @@ export class TrustRepository {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The role name a SignerProvider is asked for when signing `roleName`:
+   * bins signed by the targets keys (the default layout) ask for `targets`,
+   * other bins for their name prefix, so a publish touching 500 bins asks
+   * for (and unlocks) their key once.
+   */
+  private signerRoleFor(roleName: string, keys: RoleKeysJSON): string {
+    const succinct = this.targets.signed.delegations?.succinct_roles;
+    if (!succinct || !isBinRole(succinct, roleName)) return roleName;
+    const targetsKeys = roleKeys(this.root, 'targets').keyids;
+    const same = keys.keyids.length === targetsKeys.length && keys.keyids.every((id) => targetsKeys.includes(id));
+    return same ? 'targets' : succinct.name_prefix;
   }
 
   private async tryLoad(name: string): Promise<Envelope<TargetsJSON> | undefined> {
@@ -373,9 +391,9 @@ export function emptyTargets(expires: string): Envelope<TargetsJSON> {
   return { signed: { _type: 'targets', spec_version: '1.0.31', version: 0, expires, targets: {} }, signatures: [] };
 }
 
-async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKeysJSON, provider: SignerProvider): Promise<void> {
+async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKeysJSON, provider: SignerProvider, askFor = role): Promise<void> {
   const trusted = new Set(keys.keyids);
-  const signers = (await provider(role, keys.keyids)).filter((s) => trusted.has(s.keyId));
+  const signers = (await provider(askFor, keys.keyids)).filter((s) => trusted.has(s.keyId));
   if (signers.length < keys.threshold) {
     const have = new Set(signers.map((s) => s.keyId));
     const missing = keys.keyids.filter((id) => !have.has(id)).map(shortKeyId);
@@ -405,4 +423,36 @@ function checkMetaFile(role: string, meta: { length?: number; hashes?: Record<st
 
 function checkVersion(role: string, actual: number, expected: number): void {
   if (actual !== expected) throw new VerificationError('version-mismatch', `${role} is version ${actual}, expected ${expected}`);
+}
+
+/** One provider call per (role, key ids) within a publish, shared by concurrent callers. */
+export function memoizeSigners(provider: SignerProvider): SignerProvider {
+  const cache = new Map<string, ReturnType<SignerProvider>>();
+  return (role, keyIds) => {
+    const key = `${role}\n${keyIds.join(',')}`;
+    let pending = cache.get(key);
+    if (!pending) {
+      pending = provider(role, keyIds);
+      cache.set(key, pending);
+    }
+    return pending;
+  };
+}
+
+/** Run `work` on every item with at most `limit` in flight; the first failure is thrown after the rest settle. */
+export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (next < items.length && !failure) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
 }

@@ -1,7 +1,7 @@
 // Bundles the CLI and the library with esbuild. The CLI bundle keeps network
 // code (undici) in lazily imported chunks so local commands start fast.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -18,6 +18,9 @@ const common = {
   },
   chunkNames: 'chunks/[name]-[hash]',
 };
+
+// Chunk names change with content: start clean so stale chunks do not pile up.
+rmSync('dist', { recursive: true, force: true });
 
 await build({
   ...common,

@@ -14,6 +14,7 @@ export { initializeRepository } from './trust/initialize.js';
 export { buildRoot, type RootSpec } from './trust/root-builder.js';
 export { parseRoot, verifyRootUpdate, loadLatestRoot, rootThreshold } from './trust/root-chain.js';
 export { binFor, binName } from './trust/succinct-bins.js';
+export { enableBins, migrateToBins, bitLengthForBinCount, DEFAULT_BIN_BIT_LENGTH, type BinsOptions, type BinsMigration } from './trust/bins-layout.js';
 // keys
 export { Keystore, type PassphraseProvider, type PassphraseRequest, type KeyInfo } from './keys/keystore.js';
 export { ed25519Signer, type Signer, type SignerProvider } from './keys/signer.js';
@@ -57,7 +58,8 @@ export { verifyManifest, type VerifiedImage } from './verify/verify-image.js';
 export * from './policy/trust-policy.js';
 export type { SignetContext } from './workflows/context.js';
 export { initTrustRepository } from './workflows/init.js';
-export { signImages } from './workflows/sign.js';
+export { signImages, targetsFor } from './workflows/sign.js';
+export { migrateTrustRepository, binsStatus } from './workflows/bins.js';
 export { verifyImages } from './workflows/verify.js';
 export { listSigned } from './workflows/list.js';
 export { pullVerifiedImage } from './workflows/pull.js';

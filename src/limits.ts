@@ -26,6 +26,8 @@ export const LIMITS = {
   maxSignaturesTried: 1024,
   /** Manifests listed by one index that we follow. */
   maxIndexManifests: 256,
+  /** Metadata files written at once while publishing (bins to a registry store). */
+  publishConcurrency: 8,
   /** `signet copy` holds one blob in memory at a time, up to this size. */
   copyBlobBytes: 1024 * MiB,
   /** Versions a publish skips over when `N.role.json` already exists (crashed or racing publishers). */

@@ -8,6 +8,7 @@ import { canonicalBytes } from '../metadata/canonical-json.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import { TrustRepository, type PublishOptions } from '../trust/trust-repository.js';
 import { verifyRootUpdate } from '../trust/root-chain.js';
+import { binsFollowTargetsKeys } from '../trust/bins-layout.js';
 import { VerificationError } from '../errors.js';
 
 export interface PublishRootResult {
@@ -36,6 +37,12 @@ export async function publishRoot(
       throw new VerificationError('root-version', `${store.location} already has root v${current.signed.version}; this root is v${next.signed.version}`);
     }
     verifyRootUpdate(current, next);
+    if (roleKeysChanged(current, next, 'targets')) {
+      // Hashed bins signed by the targets keys change keys with them.
+      const before = current.signed.roles['targets'];
+      const after = next.signed.roles['targets'];
+      if (before && after) await binsFollowTargetsKeys(repo, { oldKeyIds: before.keyids, newKeyIds: after.keyids, threshold: after.threshold, keys: next.signed.keys });
+    }
     repo.setRoot(next);
     if (roleKeysChanged(current, next, 'targets')) {
       repo.markDirty('targets');

@@ -12,6 +12,8 @@ export interface CliIO {
   readStdin(): Promise<string>;
   stdinIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** Terminal width of stderr, when it is a TTY (for progress bars). */
+  stderrColumns?: number;
   /** Prompt on the terminal without echo (only when stdinIsTTY). */
   promptSecret?(question: string): Promise<string>;
 }

@@ -16,6 +16,7 @@ export interface RunCliOptions {
   stdin?: string | NodeJS.ReadableStream;
   stdinIsTTY?: boolean;
   stderrIsTTY?: boolean;
+  stderrColumns?: number;
   /** Also stream output here as it is produced (the real process streams). */
   onStdout?: (text: string) => void;
   onStderr?: (text: string) => void;
@@ -48,6 +49,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
     stderrIsTTY: options.stderrIsTTY ?? false,
   };
   if (options.promptSecret) io.promptSecret = options.promptSecret;
+  if (options.stderrColumns) io.stderrColumns = options.stderrColumns;
   const cli = new CliRuntime(io);
   const program = buildProgram(cli);
   let code: number;

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { CliIO } from './io.js';
 import type { SignetContext } from '../workflows/context.js';
 import { cliPassphrases, type PassphraseOptions } from './passphrase.js';
+import { progressReporter } from './progress-bar.js';
 
 export interface CommonOptions extends PassphraseOptions {
   json?: boolean;
@@ -43,6 +44,9 @@ export class CliRuntime {
       log: (line) => this.io.err(`${line}\n`),
     };
     if (options.policy) ctx.policyPath = resolve(this.io.cwd, options.policy);
+    if (this.io.stderrIsTTY) {
+      ctx.progress = progressReporter({ isTTY: true, columns: this.io.stderrColumns ?? 80, write: (text) => this.io.err(text) }, this.io.env);
+    }
     return ctx;
   }
 

@@ -31,7 +31,7 @@ export class OciLayout {
 
   async readIndex(): Promise<LayoutIndex> {
     const marker = await readFileBounded(join(this.dir, 'oci-layout'), LIMITS.layoutIndexBytes);
-    if (marker === undefined) throw new UsageError('not-a-layout', `${this.dir} is not an OCI image layout (no oci-layout file)`);
+    if (marker === undefined) throw new UsageError('not-a-layout', `${this.dir} is not an OCI image layout (no oci-layout file); write one with \`skopeo copy docker://IMAGE oci:${this.dir}:TAG\`, or try \`signet demo --dir DIR\` for a sample`);
     const bytes = await readFileBounded(join(this.dir, 'index.json'), LIMITS.layoutIndexBytes);
     if (bytes === undefined) throw new UsageError('not-a-layout', `${this.dir} has no index.json`);
     let doc: unknown;
@@ -54,7 +54,12 @@ export class OciLayout {
   async find(ref: Pick<LayoutReference, 'tag' | 'digest' | 'text'>): Promise<Descriptor> {
     const index = await this.readIndex();
     const match = index.manifests.find((d) => (ref.digest ? d.digest === ref.digest : d.annotations?.[REF_NAME_ANNOTATION] === ref.tag));
-    if (!match) throw new UsageError('no-such-image', `${ref.text}: no manifest tagged ${ref.digest ?? ref.tag} in ${this.dir}/index.json`);
+    if (!match) {
+      const tags = index.manifests.map((d) => d.annotations?.[REF_NAME_ANNOTATION]).filter((t): t is string => typeof t === 'string');
+      const shown = tags.slice(0, 10).join(', ') + (tags.length > 10 ? `, … (${tags.length} tags)` : '');
+      const what = ref.digest ? `no manifest ${ref.digest}` : `no manifest tagged ${ref.tag}`;
+      throw new UsageError('no-such-image', `${ref.text}: ${what} in ${this.dir}/index.json (${tags.length ? `tags there: ${shown}` : 'it names no tags'})`);
+    }
     return match;
   }
 

@@ -96,7 +96,9 @@ export class NotaryServerFetcher implements NotaryFetcher {
     try {
       response = await undici.request(url, { method: 'GET', headers, dispatcher });
     } catch (cause) {
-      const hint = isCertificateError(cause) ? `; if ${url.host} uses a private CA, trust it with --tls-ca <pem>` : '';
+      const hint = isCertificateError(cause)
+        ? `; if ${url.host} uses a private CA, trust it with --tls-ca <pem>`
+        : `; check the --notary/--server address and that the Notary server is running (or read a local copy with --trust-dir)`;
       throw new InconclusiveError('notary-unreachable', `GET ${url.origin}${url.pathname} failed: ${(cause as Error).message}${hint}`, { cause });
     }
     const status = response.statusCode;

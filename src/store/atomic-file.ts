@@ -15,8 +15,7 @@ export interface WriteOptions {
 /** Write `bytes` to `path` so that readers see the old or the new content, never a mix. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  await writeTemp(temp, bytes, options.mode ?? 0o644);
+  const temp = await writeSyncedTemp(path, bytes, options.mode ?? 0o644);
   try {
     await options.beforeRename?.();
     await fs.rename(temp, path);
@@ -34,8 +33,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
  */
 export async function writeFileExclusive(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<boolean> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  await writeTemp(temp, bytes, options.mode ?? 0o644);
+  const temp = await writeSyncedTemp(path, bytes, options.mode ?? 0o644);
   try {
     await options.beforeRename?.();
     await fs.link(temp, path);
@@ -53,8 +51,12 @@ export async function writeFileExclusive(path: string, bytes: Uint8Array, option
   return true;
 }
 
-/** Create `temp`, write and fsync it; on any failure (a full disk) remove it again. */
-async function writeTemp(temp: string, bytes: Uint8Array | string, mode: number): Promise<void> {
+/**
+ * A new temp file next to `path` holding `bytes`, synced to disk; returns its
+ * path. On any failure (a full disk) the temp file is removed again.
+ */
+async function writeSyncedTemp(path: string, bytes: Uint8Array | string, mode: number): Promise<string> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(temp, 'wx', mode);
   try {
     try {
@@ -67,9 +69,11 @@ async function writeTemp(temp: string, bytes: Uint8Array | string, mode: number)
     await fs.rm(temp, { force: true });
     throw error;
   }
+  return temp;
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/** fsync a directory so a rename in it survives a crash (best effort where refused). */
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await fs.open(dir, constants.O_RDONLY);
   try {
     await handle.sync();

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { FaultHook, MetadataStore, PublishLock } from './metadata-store.js';
 import { isSafeStoreName } from './metadata-store.js';
 import { readFileBounded, writeFileAtomic, writeFileExclusive } from './atomic-file.js';
+import { isDeadLocalHolder } from './lock-holder.js';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 
 const LOCK_NAME = '.signet.lock';
@@ -119,7 +120,7 @@ export class DirectoryStore implements MetadataStore {
     try {
       const stat = await fs.stat(lockPath);
       judged = await readOwner(lockPath);
-      const dead = judged?.host === hostname() && typeof judged.pid === 'number' && !processAlive(judged.pid);
+      const dead = isDeadLocalHolder(judged);
       if (!dead && Date.now() - stat.mtimeMs <= LOCK_STALE_MS) return false;
     } catch {
       return false;
@@ -150,14 +151,5 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
   } catch {
     // Missing, or being written right now.
     return undefined;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

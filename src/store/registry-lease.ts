@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FaultHook, PublishLock } from './metadata-store.js';
+import { isDeadLocalHolder } from './lock-holder.js';
 import { isRecord } from '../metadata/types.js';
 import { InconclusiveError } from '../errors.js';
 
@@ -114,7 +115,7 @@ export class RegistryLease {
   /** Held by someone alive: not free, not expired, not a dead process on this host. */
   private isTaken(doc: LeaseDoc | undefined): boolean {
     if (!doc || doc.free || typeof doc.token !== 'string') return false;
-    if (doc.host === hostname() && typeof doc.pid === 'number' && !processAlive(doc.pid)) return false;
+    if (isDeadLocalHolder(doc)) return false;
     const now = performance.now();
     const seen = this.firstSeen.get(doc.token) ?? now;
     this.firstSeen.set(doc.token, seen);
@@ -135,15 +136,6 @@ export class RegistryLease {
 
   private async writeDoc(doc: LeaseDoc): Promise<void> {
     await this.cell.write(Buffer.from(JSON.stringify(doc)));
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,5 +1,6 @@
 // Create a new trust repository in an empty store from a signed root:
-// 1.root.json, 1.targets.json, 1.snapshot.json, timestamp.json.
+// 1.root.json, 1.targets.json, 1.snapshot.json, timestamp.json; with hashed
+// bins also 2.targets.json delegating to 1.bins-*.json.
 
 import type { Envelope, RootJSON, SnapshotJSON, TargetsJSON, TimestampJSON } from '../metadata/types.js';
 import { SPEC_VERSION } from '../metadata/types.js';
@@ -13,12 +14,19 @@ import { expirySecondsFor } from './root-builder.js';
 import { roleKeys, serialize } from './trust-repository.js';
 import { signEnvelope } from '../metadata/signing.js';
 import { UsageError } from '../errors.js';
+import { TrustRepository } from './trust-repository.js';
+import { enableBins, type BinsOptions } from './bins-layout.js';
 
 export interface InitializeOptions {
   signers: SignerProvider;
   now: Date;
   /** Refuse to overwrite a store that already holds a repository (default), or not. */
   force?: boolean;
+  /**
+   * Lay the repository out in succinct hashed bins (TAP 15) from the start:
+   * for repositories expected to hold thousands of targets.
+   */
+  bins?: BinsOptions;
 }
 
 /** Publish version 1 of every top-level role. `root` must already meet its threshold. */
@@ -67,5 +75,12 @@ export async function initializeRepository(store: MetadataStore, root: Envelope<
     await store.put('1.targets.json', serialize(targets));
     await store.put('1.snapshot.json', snapshotBytes);
     await store.put('timestamp.json', serialize(timestamp));
+
+    if (options.bins) {
+      // Version 2 of targets delegates to every bin (each published at version 1).
+      const repo = await TrustRepository.load(store, root);
+      await enableBins(repo, options.bins);
+      await repo.publish({ signers, now });
+    }
   });
 }

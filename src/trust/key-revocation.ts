@@ -14,6 +14,7 @@ import type { TrustRepository } from './trust-repository.js';
 import { nextRoot, signNextRoot } from './next-root.js';
 import { listDelegations, findDelegation, pruneKeys } from './delegations.js';
 import { recordRevocation } from './revocation-records.js';
+import { binsFollowTargetsKeys } from './bins-layout.js';
 import { UsageError } from '../errors.js';
 
 export interface KeyRevocationResult {
@@ -72,6 +73,12 @@ export async function revokeKey(repo: TrustRepository, keyId: string, options: {
       }
     });
     await signNextRoot(repo.root, next, options.signers);
+    // Hashed bins signed by the targets keys lose the revoked key with them.
+    const targetsBefore = repo.root.signed.roles['targets'];
+    const targetsAfter = next.signed.roles['targets'];
+    if (topLevel.includes('targets') && targetsBefore && targetsAfter) {
+      await binsFollowTargetsKeys(repo, { oldKeyIds: targetsBefore.keyids, newKeyIds: targetsAfter.keyids, threshold: targetsAfter.threshold, keys: next.signed.keys });
+    }
     repo.setRoot(next);
     for (const role of topLevel) if (role !== 'root') repo.markDirty(role);
     result.topLevel = [...topLevel];

@@ -12,6 +12,7 @@ import type { TrustRepository } from './trust-repository.js';
 import { roleKeys } from './trust-repository.js';
 import { nextRoot, signNextRoot } from './next-root.js';
 import { findDelegation, pruneKeys, setKey } from './delegations.js';
+import { binsFollowTargetsKeys } from './bins-layout.js';
 import { UsageError, VerificationError } from '../errors.js';
 
 export interface KeyChange {
@@ -49,6 +50,8 @@ export async function rotateRoleKeys(repo: TrustRepository, role: string, change
       signed.roles[role] = { ...entry, keyids: keyIds, threshold };
     });
     await signNextRoot(repo.root, next, options.signers);
+    // Hashed bins signed by the targets keys change keys with them.
+    if (role === 'targets') await binsFollowTargetsKeys(repo, { oldKeyIds: entry.keyids, newKeyIds: keyIds, threshold, keys: next.signed.keys });
     repo.setRoot(next);
     // Re-sign the role with its new keys (and everything above it).
     if (role !== 'root') repo.markDirty(role);

@@ -236,10 +236,11 @@ export class TrustRepository {
    */
   async publish(options: PublishOptions): Promise<Uint8Array | undefined> {
     const { signers, now } = options;
+    const cachedSigners = memoizeSigners(signers);
     let bridge = new Map<string, Signer[]>();
     let rootLast = true;
     if (this.pendingRoots.length > 0) {
-      const plan = await planRootSwitch(this.publishedRoot, this.root, signers);
+      const plan = await planRootSwitch(this.publishedRoot, this.root, cachedSigners);
       // A role whose keys changed must be re-signed, whatever the caller marked.
       for (const role of plan.changed) this.dirty.add(role);
       bridge = plan.bridge;
@@ -247,24 +248,27 @@ export class TrustRepository {
       if (!rootLast) {
         // Root goes first: make sure the roles after it can be signed, or the repository is left
         // with a root its own timestamp does not satisfy (readers and this writer refuse it).
-        for (const role of new Set([...plan.changed, 'snapshot', 'timestamp'])) await availableSigners(role, roleKeys(this.root, role), signers);
+        for (const role of new Set([...plan.changed, 'snapshot', 'timestamp'])) await availableSigners(role, roleKeys(this.root, role), cachedSigners);
         if (plan.reason) options.log?.(plan.reason);
         await this.putRoots();
       }
     }
     const targetsRoles = [...this.dirty].filter((r) => r !== 'snapshot' && r !== 'timestamp');
-    for (const roleName of targetsRoles) {
+    // Targets roles are independent of each other: sign and write them a few
+    // at a time (a registry store pays a round trip per put), then snapshot.
+    await forEachBounded(targetsRoles, LIMITS.publishConcurrency, async (roleName) => {
       const doc = await this.role(roleName);
       const delegation = roleName === 'targets' ? { keys: this.root.signed.keys, role: roleKeys(this.root, 'targets') } : await this.delegationOf(roleName);
       if (!delegation) throw new UsageError('unknown-role', `role ${roleName} is no longer delegated`);
       doc.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, roleName));
+      const askFor = this.signerRoleFor(roleName, delegation.role);
       const extra = roleName === 'targets' ? bridge.get('targets') : undefined;
-      await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, signers, extra));
+      await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, cachedSigners, askFor, extra));
       this.snapshot.signed.meta[metadataFileName(roleName)] = { version: doc.signed.version };
-    }
+    });
     if (targetsRoles.length > 0 || this.dirty.has('snapshot')) {
       this.snapshot.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'snapshot'));
-      const bytes = await this.putNextVersion('snapshot', this.snapshot, () => signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), signers, bridge.get('snapshot')));
+      const bytes = await this.putNextVersion('snapshot', this.snapshot, () => signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), cachedSigners, 'snapshot', bridge.get('snapshot')));
       this.timestamp.signed.meta['snapshot.json'] = { version: this.snapshot.signed.version, length: bytes.length, hashes: { sha256: sha256Hex(bytes) } };
       this.dirty.add('timestamp');
     }
@@ -272,7 +276,7 @@ export class TrustRepository {
     if (this.dirty.has('timestamp')) {
       this.timestamp.signed.version += 1;
       this.timestamp.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'timestamp'));
-      await signWith('timestamp', this.timestamp, roleKeys(this.root, 'timestamp'), signers, bridge.get('timestamp'));
+      await signWith('timestamp', this.timestamp, roleKeys(this.root, 'timestamp'), cachedSigners, 'timestamp', bridge.get('timestamp'));
       written = serialize(this.timestamp);
       await options.beforeCommit?.();
       await this.store.put('timestamp.json', written);
@@ -327,6 +331,20 @@ export class TrustRepository {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The role name a SignerProvider is asked for when signing `roleName`:
+   * bins signed by the targets keys (the default layout) ask for `targets`,
+   * other bins for their name prefix, so a publish touching 500 bins asks
+   * for (and unlocks) their key once.
+   */
+  private signerRoleFor(roleName: string, keys: RoleKeysJSON): string {
+    const succinct = this.targets.signed.delegations?.succinct_roles;
+    if (!succinct || !isBinRole(succinct, roleName)) return roleName;
+    const targetsKeys = roleKeys(this.root, 'targets').keyids;
+    const same = keys.keyids.length === targetsKeys.length && keys.keyids.every((id) => targetsKeys.includes(id));
+    return same ? 'targets' : succinct.name_prefix;
   }
 
   private async tryLoad(name: string): Promise<Envelope<TargetsJSON> | undefined> {
@@ -406,18 +424,19 @@ export function emptyTargets(expires: string): Envelope<TargetsJSON> {
 
 /**
  * Sign with the role's available keys (at least its threshold), plus `extra`
- * (old keys bridging a root switch, which the new root ignores).
+ * (old keys bridging a root switch, which the new root ignores). `askFor` is
+ * the role name the provider is asked under (bins share their keys' role).
  */
-async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKeysJSON, provider: SignerProvider, extra: readonly Signer[] = []): Promise<void> {
-  const signers = await availableSigners(role, keys, provider);
+async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKeysJSON, provider: SignerProvider, askFor = role, extra: readonly Signer[] = []): Promise<void> {
+  const signers = await availableSigners(role, keys, provider, askFor);
   const all = new Map([...signers, ...extra].map((s) => [s.keyId, s]));
   await signEnvelope(envelope, [...all.values()]);
 }
 
 /** The signers `provider` has for `keys`; throws a UsageError naming the missing keys when below the threshold. */
-async function availableSigners(role: string, keys: RoleKeysJSON, provider: SignerProvider): Promise<Signer[]> {
+async function availableSigners(role: string, keys: RoleKeysJSON, provider: SignerProvider, askFor = role): Promise<Signer[]> {
   const trusted = new Set(keys.keyids);
-  const signers = (await provider(role, keys.keyids)).filter((s) => trusted.has(s.keyId));
+  const signers = (await provider(askFor, keys.keyids)).filter((s) => trusted.has(s.keyId));
   if (signers.length < keys.threshold) {
     const have = new Set(signers.map((s) => s.keyId));
     const missing = keys.keyids.filter((id) => !have.has(id)).map(shortKeyId);
@@ -456,4 +475,36 @@ function decodedRoleName(file: string): string | undefined {
 
 function checkVersion(role: string, actual: number, expected: number): void {
   if (actual !== expected) throw new VerificationError('version-mismatch', `${role} is version ${actual}, expected ${expected}`);
+}
+
+/** One provider call per (role, key ids) within a publish, shared by concurrent callers. */
+export function memoizeSigners(provider: SignerProvider): SignerProvider {
+  const cache = new Map<string, ReturnType<SignerProvider>>();
+  return (role, keyIds) => {
+    const key = `${role}\n${keyIds.join(',')}`;
+    let pending = cache.get(key);
+    if (!pending) {
+      pending = provider(role, keyIds);
+      cache.set(key, pending);
+    }
+    return pending;
+  };
+}
+
+/** Run `work` on every item with at most `limit` in flight; the first failure is thrown after the rest settle. */
+export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (next < items.length && !failure) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
 }

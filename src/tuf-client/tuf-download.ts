@@ -3,12 +3,13 @@
 // and hashes match, else download it bounded by its signed length, verify
 // length and every hash (TUF 5.7), and move it into place atomically.
 
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { TargetFile } from 'tuf-js';
 import { withTufClient, type RefreshSummary, type TufClient, type TufClientOptions } from './tuf-client.js';
 import { TARGETS_BASE_URL } from '../verify/store-fetcher.js';
+import { syncDirectory } from '../store/atomic-file.js';
 import { InconclusiveError, SignetError, UsageError, VerificationError } from '../errors.js';
 
 export interface TufDownloadOptions extends TufClientOptions {
@@ -151,12 +152,5 @@ async function moveIntoPlace(temp: string, path: string, dir: string): Promise<v
     await handle.close();
   }
   await fs.rename(temp, path);
-  const dirHandle = await fs.open(dir, constants.O_RDONLY);
-  try {
-    await dirHandle.sync();
-  } catch {
-    // Some filesystems refuse fsync on directories; the rename is still atomic.
-  } finally {
-    await dirHandle.close();
-  }
+  await syncDirectory(dir);
 }

@@ -9,6 +9,12 @@ import { createUpdater } from './updater.js';
 import { TrustedState, trustedStateId } from './trusted-state.js';
 import { classifyTufError } from './tuf-errors.js';
 import { findRevocation, type FoundRevocation } from './revocation-lookup.js';
+import { LIMITS } from '../limits.js';
+import { join } from 'node:path';
+import { readFileBounded } from '../store/atomic-file.js';
+import { metadataFileName } from '../store/metadata-store.js';
+import { binFor } from '../trust/succinct-bins.js';
+import type { DelegationsJSON, SuccinctRolesJSON } from '../metadata/types.js';
 
 export interface TrustSource {
   store: MetadataStore;
@@ -39,7 +45,7 @@ export interface TrustSession {
 export async function withTrustSession<T>(source: TrustSource, work: (session: TrustSession) => Promise<T>): Promise<T> {
   const state = new TrustedState(source.home, trustedStateId(source.store.location, source.pinnedRoot));
   await state.ensureRoot(source.pinnedRoot);
-  return state.withWorkingCopy(async (dir) => {
+  return state.withWorkingCopy(async (dir, bringLocal) => {
     const fetcher = new StoreFetcher(source.store);
     const location = source.store.location;
     let updater: Updater;
@@ -50,6 +56,7 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
     } catch (error) {
       throw classifyTufError(error, fetcher, location);
     }
+    const prepare = localRolesFor(dir, bringLocal);
     const session: TrustSession = {
       location,
       bytesDownloaded: () => fetcher.bytesDownloaded,
@@ -58,6 +65,7 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
         let info: TargetFile | undefined;
         fetcher.beginOperation();
         try {
+          await prepare(name);
           info = await updater.getTargetInfo(name);
         } catch (error) {
           throw classifyTufError(error, fetcher, location);
@@ -68,4 +76,30 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
     };
     return work(session);
   });
+}
+
+/**
+ * Before a lookup of `name`, bring the trusted copy of the metadata tuf-js
+ * will walk into the working copy: with hashed bins only the one bin `name`
+ * hashes to; with other delegations, everything (the walk is not predictable).
+ * `targets.json` in `dir` is the copy tuf-js verified during refresh.
+ */
+function localRolesFor(dir: string, bringLocal: (file: string | 'all') => Promise<void>): (name: string) => Promise<void> {
+  let layout: Promise<SuccinctRolesJSON | 'other' | 'none'> | undefined;
+  const readLayout = async () => {
+    const bytes = await readFileBounded(join(dir, 'targets.json'), LIMITS.targetsBytes);
+    if (bytes === undefined) return 'other';
+    const doc = JSON.parse(bytes.toString('utf8')) as { signed?: { delegations?: DelegationsJSON } };
+    const delegations = doc.signed?.delegations;
+    if (!delegations) return 'none';
+    if (delegations.succinct_roles && !(delegations.roles ?? []).length) return delegations.succinct_roles;
+    return 'other';
+  };
+  return async (name) => {
+    layout ??= readLayout().catch(() => 'other' as const);
+    const found = await layout;
+    if (found === 'none') return;
+    if (found === 'other') return bringLocal('all');
+    return bringLocal(metadataFileName(binFor(found, name)));
+  };
 }

@@ -7,9 +7,11 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { readFileBounded, writeFileAtomic } from '../store/atomic-file.js';
-import { withWorkingCopy } from './working-copy.js';
+import { withWorkingCopy, type BringLocal } from './working-copy.js';
 import { parseRoot } from '../trust/root-chain.js';
 import { LIMITS } from '../limits.js';
+
+const TOP_LEVEL_FILES = new Set(['root.json', 'timestamp.json', 'snapshot.json', 'targets.json']);
 
 export class TrustedState {
   readonly dir: string;
@@ -33,9 +35,13 @@ export class TrustedState {
     await writeFileAtomic(join(this.dir, 'root.json'), pinnedRoot);
   }
 
-  /** Run `work` on a scratch copy of the state (see `withWorkingCopy`). */
-  async withWorkingCopy<T>(work: (dir: string) => Promise<T>): Promise<T> {
-    return withWorkingCopy(this.dir, work);
+  /**
+   * Run `work` on a scratch copy of the state (see `withWorkingCopy`). Only
+   * the top-level roles are copied up front; `work` brings in the delegated
+   * roles (bins) a lookup needs with `bringLocal`.
+   */
+  async withWorkingCopy<T>(work: (dir: string, bringLocal: BringLocal) => Promise<T>): Promise<T> {
+    return withWorkingCopy(this.dir, work, { upFront: (name) => TOP_LEVEL_FILES.has(name) });
   }
 }
 

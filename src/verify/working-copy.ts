@@ -7,24 +7,54 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
+/** Copy one more trusted file (or `'all'`) into the scratch directory before tuf-js needs it. */
+export type BringLocal = (file: string | 'all') => Promise<void>;
+
+export interface WorkingCopyOptions {
+  /**
+   * Which trusted files to copy before `work` starts (default: all). The rest
+   * are copied only when `work` asks with `bringLocal`, so a verifier that has
+   * cached 512 hashed bins does not copy them all to look up one tag. A file
+   * not brought is simply downloaded again by tuf-js.
+   */
+  upFront?: (name: string) => boolean;
+}
+
 /**
  * Copy the `*.json` files of `dir` to a scratch directory inside it, run
  * `work` there, then write back every file that changed (tuf-js persists only
  * metadata it verified), whether `work` succeeded or not, so newer versions
  * are remembered for rollback checks either way.
  */
-export async function withWorkingCopy<T>(dir: string, work: (scratch: string) => Promise<T>): Promise<T> {
+export async function withWorkingCopy<T>(dir: string, work: (scratch: string, bringLocal: BringLocal) => Promise<T>, options: WorkingCopyOptions = {}): Promise<T> {
   const scratch = await fs.mkdtemp(join(dir, '.work-'));
   const before = new Map<string, string>();
-  try {
-    for (const name of await trustedFiles(dir)) {
-      const bytes = await fs.readFile(join(dir, name));
-      await fs.writeFile(join(scratch, name), bytes);
-      before.set(name, hash(bytes));
+  const copying = new Map<string, Promise<void>>();
+  const trusted = new Set(await trustedFiles(dir));
+  const copy = (name: string): Promise<void> => {
+    let pending = copying.get(name);
+    if (!pending) {
+      pending = (async () => {
+        if (!trusted.has(name)) return;
+        const bytes = await fs.readFile(join(dir, name));
+        await fs.writeFile(join(scratch, name), bytes);
+        before.set(name, hash(bytes));
+      })();
+      copying.set(name, pending);
     }
+    return pending;
+  };
+  const bringLocal: BringLocal = async (file) => {
+    if (file === 'all') await Promise.all([...trusted].map(copy));
+    else await copy(file);
+  };
+  const upFront = options.upFront ?? (() => true);
+  try {
+    await Promise.all([...trusted].filter(upFront).map(copy));
     try {
-      return await work(scratch);
+      return await work(scratch, bringLocal);
     } finally {
+      await Promise.allSettled(copying.values());
       for (const name of await fs.readdir(scratch)) {
         if (!name.endsWith('.json')) continue;
         const bytes = await fs.readFile(join(scratch, name));

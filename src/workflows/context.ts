@@ -19,6 +19,8 @@ export interface SignetContext {
   /** Trust policy file; SIGNET_HOME/policy.json when absent. */
   policyPath?: string;
   registry?: RegistryOptions;
+  /** Bulk progress: `done` of `total` in `phase` (a bar on a TTY in the CLI). */
+  progress?: (phase: string, done: number, total: number) => void;
 }
 
 export function policyPathOf(ctx: SignetContext): string {

@@ -4,7 +4,7 @@
 // that lives only in memory.
 
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { writeSampleLayout, addToLayout, sampleManifest } from '../image/sample-images.js';
@@ -12,7 +12,7 @@ import { initTrustRepository } from './init.js';
 import { signImages } from './sign.js';
 import { verifyImages, type VerifyOutcome } from './verify.js';
 import { revokeImages } from './revoke.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { SignetContext } from './context.js';
 
 export interface DemoOptions {
@@ -30,7 +30,7 @@ export interface DemoResult {
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { say } = options;
-  const dir = options.dir ?? (await fs.mkdtemp(join(tmpdir(), 'signet-demo-')));
+  const dir = options.dir !== undefined ? await emptyDirectory(resolve(options.dir)) : await fs.mkdtemp(join(tmpdir(), 'signet-demo-'));
   const passphrase = randomBytes(18).toString('base64');
   const ctx: SignetContext = {
     home: join(dir, 'signet-home'),
@@ -50,22 +50,30 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   };
 
   say(`signet demo, working in ${dir}`);
+  say('A release pipeline signs container images; a deploy step checks each image against those');
+  say('signatures and refuses anything unsigned, changed or withdrawn. This demo plays both sides');
+  say('on local files (no registry, no network).');
   say('');
   say('1. Build an OCI image layout on disk with two tags:');
   await writeSampleLayout(layout);
   say(`   ${layout}  app:1.0 (one platform), app:2.0 (index: linux/amd64 + linux/arm64)`);
 
-  say('2. Create a trust repository (a plain directory) with new ed25519 keys:');
+  say('2. Create a trust repository: a directory of signed JSON files (TUF metadata) saying which');
+  say('   image digests are good. Four keys, one per role: root names the other keys (kept offline');
+  say('   in production), targets signs the images, snapshot and timestamp prove the files are');
+  say('   complete and fresh:');
   const init = await initTrustRepository(join(dir, 'trust'), { scope: 'app' }, ctx);
   for (const key of init.keys) say(`   ${key.role.padEnd(9)} key ${key.keyId.slice(0, 12)}`);
-  say(`   root pinned at ${init.rootPath}; policy: images named "app" → ${init.location}`);
+  say(`   root pinned at ${init.rootPath}: the verifier trusts only keys this pinned root names`);
+  say(`   policy: images named "app" → ${init.location}`);
 
   say('3. Sign both tags (tag and digest targets; the index also signs its platform manifests):');
   for (const signed of await signImages([ref('1.0'), ref('2.0')], {}, ctx)) {
     say(`   signed app:${signed.tag} = ${signed.digest} (${signed.targets.length} targets)`);
   }
 
-  say('4. Verify both tags (tuf-js checks root, timestamp, snapshot, targets; then the manifest bytes):');
+  say('4. Verify both tags: from the pinned root, check the signatures, versions and expiry of every');
+  say('   trust file (with tuf-js), then hash the manifest and compare it with the signed digest:');
   for (const outcome of (await verifyImages([ref('1.0'), ref('2.0')], {}, ctx)).outcomes) {
     say(`   ${describe(outcome)}`);
     expect(outcome.ok, `${outcome.reference} should verify`);
@@ -96,7 +104,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   say(`   → exit code ${revokedExit}: a revoked tag is refused like a tampered one`);
   expect(revokedExit === EXIT.invalid && !revoked!.ok && revoked!.error.code === 'revoked', 'the revoked tag should fail with exit 1 as revoked');
 
-  say('8. The other release still verifies:');
+  say('8. The other release (app:3.0) still verifies:');
   const [current] = (await verifyImages([ref('3.0')], {}, ctx)).outcomes;
   say(`   ${describe(current!)}`);
   expect(current!.ok, 'app:3.0 should still verify');
@@ -104,7 +112,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   say('');
   say(ok ? 'Demo finished: signing, verification and revocation behaved as expected.' : 'Demo finished with unexpected results (see !! lines).');
   say(`Files are in ${dir} (trust metadata in ${join(dir, 'trust')}).`);
+  say('Next: the Quick start in README.md does the same with your own images and keys.');
   return { ok, dir };
+}
+
+/** `dir`, created if missing; a UsageError before anything is written when it holds files. */
+async function emptyDirectory(dir: string): Promise<string> {
+  await fs.mkdir(dir, { recursive: true });
+  if ((await fs.readdir(dir)).length > 0) throw new UsageError('demo-dir-not-empty', `${dir} is not empty; give \`signet demo --dir\` a new or empty directory`);
+  return dir;
 }
 
 function describe(outcome: VerifyOutcome): string {

@@ -21,12 +21,15 @@ import { serialize } from '../trust/trust-repository.js';
 import { addPolicyEntry } from '../policy/trust-policy.js';
 import { policyPathOf, rootsDirOf, type SignetContext } from './context.js';
 import { shortKeyId } from '../keys/key-id.js';
+import { DEFAULT_BIN_BIT_LENGTH, type BinsOptions } from '../trust/bins-layout.js';
 
 export interface InitOptions {
   /** Seconds each role stays valid when signed (defaults from BRIEF.md). */
   expirySeconds?: Partial<Record<RoleType, number>>;
   /** Add a trust policy entry covering this scope (e.g. `team/*`). */
   scope?: string;
+  /** Lay the repository out in succinct hashed bins (for thousands of tags). */
+  bins?: BinsOptions;
   /**
    * Start from a root signed in an offline ceremony (`signet root sign`)
    * instead of generating keys; the online keys it names must be in the keystore.
@@ -40,6 +43,8 @@ export interface InitResult {
   /** The pinned root file verifiers need (`--root`). */
   rootPath: string;
   scope?: string;
+  /** Number of hashed bins, when the repository uses them. */
+  bins?: number;
 }
 
 export async function initTrustRepository(location: string, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
@@ -59,8 +64,14 @@ export async function initTrustRepository(location: string, options: InitOptions
   const root = buildRoot(rootSpec);
   const signers = keystore.signerProvider(ctx.passphrases);
   await signEnvelope(root, await signers('root', root.signed.roles['root']!.keyids));
-  await initializeRepository(store, root, { signers, now: ctx.now });
+  await initializeRepository(store, root, initializeOptions(signers, options, ctx));
   return pinAndRecord(store.location, root, TOP_LEVEL_ROLES.map((role) => ({ role, keyId: keys.get(role)!.keyId })), options, ctx);
+}
+
+function initializeOptions(signers: Parameters<typeof initializeRepository>[2]['signers'], options: InitOptions, ctx: SignetContext): Parameters<typeof initializeRepository>[2] {
+  const init: Parameters<typeof initializeRepository>[2] = { signers, now: ctx.now };
+  if (options.bins) init.bins = options.bins;
+  return init;
 }
 
 /** `signet init --root-file`: the ceremony's root (already at threshold) starts the repository. */
@@ -68,7 +79,7 @@ async function initFromCeremonyRoot(store: MetadataStore, rootFile: string, opti
   const root = await readRootFile(rootFile);
   // TUF 5.3.4 for the first root: it must carry its own threshold of root signatures.
   requireThreshold({ ...rootThreshold(root), role: `root v${root.signed.version} in ${rootFile}` });
-  await initializeRepository(store, root, { signers: keystore.signerProvider(ctx.passphrases), now: ctx.now });
+  await initializeRepository(store, root, initializeOptions(keystore.signerProvider(ctx.passphrases), options, ctx));
   const keys = TOP_LEVEL_ROLES.flatMap((role) => (root.signed.roles[role]?.keyids ?? []).map((keyId) => ({ role, keyId })));
   return pinAndRecord(store.location, root, keys, options, ctx);
 }
@@ -76,7 +87,7 @@ async function initFromCeremonyRoot(store: MetadataStore, rootFile: string, opti
 /** Pin the root under SIGNET_HOME/roots and optionally add a policy entry. */
 async function pinAndRecord(location: string, root: Envelope<RootJSON>, keys: InitResult['keys'], options: InitOptions, ctx: SignetContext): Promise<InitResult> {
   const rootBytes = serialize(root);
-  const rootPath = join(rootsDirOf(ctx), `${createHash('sha256').update(location).digest('hex').slice(0, 16)}.root.json`);
+  const rootPath = pinnedRootPathFor(location, ctx);
   await fs.mkdir(rootsDirOf(ctx), { recursive: true, mode: 0o700 });
   await writeFileAtomic(rootPath, rootBytes);
   const result: InitResult = { location, keys, rootPath };
@@ -84,5 +95,11 @@ async function pinAndRecord(location: string, root: Envelope<RootJSON>, keys: In
     await addPolicyEntry(policyPathOf(ctx), { scope: options.scope, store: location, root: rootPath });
     result.scope = options.scope;
   }
+  if (options.bins) result.bins = 2 ** (options.bins.bitLength ?? DEFAULT_BIN_BIT_LENGTH);
   return result;
+}
+
+/** Where `signet init` pins the root of the repository at `location`. */
+export function pinnedRootPathFor(location: string, ctx: Pick<SignetContext, 'home'>): string {
+  return join(rootsDirOf(ctx as SignetContext), `${createHash('sha256').update(location).digest('hex').slice(0, 16)}.root.json`);
 }

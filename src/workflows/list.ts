@@ -5,6 +5,7 @@
 import { TrustRepository } from '../trust/trust-repository.js';
 import { isExpired } from '../metadata/expiry.js';
 import { resolveTrust, type TrustOptions } from './resolve-trust.js';
+import { resolveRepository } from './resolve-repository.js';
 import type { SignetContext } from './context.js';
 
 export interface ListedTarget {
@@ -21,9 +22,14 @@ export interface ListReport {
   expired: string[];
 }
 
-/** Targets whose names start with `prefix` (all when empty), sorted by name. */
+/**
+ * Targets whose names start with `prefix` (all when empty), sorted by name.
+ * Without a prefix the repository is chosen like `signet status` does: the
+ * explicit --trust-repo, else the trust policy's only repository.
+ */
 export async function listSigned(prefix: string, options: TrustOptions, ctx: SignetContext): Promise<ListReport> {
-  const trust = await resolveTrust(prefix.replace(/[:@].*$/, '') || '*', options, ctx);
+  const name = prefix.replace(/[:@].*$/, '');
+  const trust = name ? await resolveTrust(name, options, ctx) : await resolveRepository(options, ctx);
   const repo = await TrustRepository.load(trust.store, trust.pinnedRoot);
   const targets = (await repo.listTargets())
     .filter((t) => t.name.startsWith(prefix))

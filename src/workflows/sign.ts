@@ -8,7 +8,10 @@ import { openImageSource } from '../image/image-source.js';
 import { childManifests, targetCustom, type Manifest } from '../image/manifest.js';
 import { sha256Hex } from '../metadata/digest.js';
 import { Keystore } from '../keys/keystore.js';
-import { updateRepository, type TargetEntry } from '../trust/trust-repository.js';
+import { memoizeSigners, updateRepository, type TargetEntry } from '../trust/trust-repository.js';
+import { serialPassphrases, unlockAhead } from './unlock-ahead.js';
+import { FLAT_TARGETS_HINT } from '../trust/bins-layout.js';
+import { ImageSources } from './image-sources.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
@@ -39,24 +42,42 @@ export interface SignedImage {
 
 export async function signImages(texts: readonly string[], options: SignOptions, ctx: SignetContext): Promise<SignedImage[]> {
   const refs = await expandTags(await parseReferences(texts, options, ctx), options, ctx);
-  const resolved = await mapLimit(refs, options.concurrency ?? 8, async (ref) => {
-    const source = await openImageSource(ref, ctx.registry);
-    return { ref, name: ref.name, manifest: await source.getManifest(ref) };
+  const groups = await groupByTrust(refs, options, ctx);
+  // Unlock the keys each pinned root names while the manifests resolve, and
+  // before taking the publish lock (scrypt must not run while other
+  // publishers wait). Progress is held back until the keys are unlocked so a
+  // passphrase prompt stays readable.
+  const signers = memoizeSigners(new Keystore(ctx.home).signerProvider(serialPassphrases(ctx.passphrases)));
+  let unlocked = false;
+  let held: [string, number, number] | undefined;
+  const progress = (phase: string, done: number, total: number) => {
+    if (unlocked) ctx.progress?.(phase, done, total);
+    else held = [phase, done, total];
+  };
+  // A failed unlock is reported by publish, which asks the memoized provider again.
+  const unlocking = unlockAhead(groups.map((g) => g.trust.pinnedRoot), signers).finally(() => {
+    unlocked = true;
+    if (held) ctx.progress?.(...held);
   });
-  const keystore = new Keystore(ctx.home);
+
+  const sources = new ImageSources(ctx.registry);
+  let done = 0;
+  progress('resolving', 0, refs.length);
+  const manifests = new Map<ImageReference, Manifest>();
+  await mapLimit(refs, options.concurrency ?? 8, async (ref) => {
+    const source = await sources.for(ref);
+    manifests.set(ref, await source.getManifest(ref));
+    progress('resolving', ++done, refs.length);
+  });
+  await unlocking;
+
   const results: SignedImage[] = [];
-  for (const group of await groupByTrust(resolved, options, ctx)) {
-    const signers = keystore.signerProvider(ctx.passphrases);
-    // Unlock the keys the pinned root names before taking the publish lock:
-    // scrypt must not run while other publishers wait (the provider caches them).
-    for (const role of ['targets', 'snapshot', 'timestamp']) {
-      const entry = Object.hasOwn(group.trust.pinnedRoot.signed.roles, role) ? group.trust.pinnedRoot.signed.roles[role] : undefined;
-      if (entry) await signers(role, entry.keyids);
-    }
+  for (const group of groups) {
     // The edit may run again after a lost race, so it builds its results afresh.
     const groupResults = await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log }, async (repo) => {
       const signedHere: SignedImage[] = [];
-      for (const { ref, manifest } of group.items) {
+      for (const ref of group.items) {
+        const manifest = manifests.get(ref)!;
         const entries = targetsFor(ref, manifest);
         if (options.role) await requireDelegatedPaths(repo, options.role, entries.map((e) => e.name));
         for (const entry of entries) await repo.addTarget(entry, options.role);
@@ -71,6 +92,10 @@ export async function signImages(texts: readonly string[], options: SignOptions,
         };
         if (ref.tag) signed.tag = ref.tag;
         signedHere.push(signed);
+      }
+      const flat = Object.keys(repo.targets.signed.targets).length;
+      if (!repo.targets.signed.delegations && flat > FLAT_TARGETS_HINT) {
+        ctx.log(`hint: ${group.trust.store.location} holds ${flat} targets in one targets.json; verifiers read it slowly past ~${FLAT_TARGETS_HINT}: run \`signet bins migrate ${group.trust.store.location}\``);
       }
       return signedHere;
     });

@@ -3,7 +3,7 @@
 // its own outcome; invalid and inconclusive stay distinct.
 
 import type { ImageReference } from '../image/image-reference.js';
-import { openImageSource } from '../image/image-source.js';
+import { ImageSources } from './image-sources.js';
 import { withTrustSession } from '../verify/trust-session.js';
 import { verifyManifest, type VerifiedImage } from '../verify/verify-image.js';
 import { InconclusiveError, SignetError } from '../errors.js';
@@ -31,7 +31,11 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
   const refs = await parseReferences(texts, options, ctx);
   const byRef = new Map<ImageReference, VerifyOutcome>();
   let bytesDownloaded = 0;
+  const sources = new ImageSources(ctx.registry);
+  let done = 0;
+  ctx.progress?.('verifying', 0, refs.length);
   for (const group of await groupByTrust(refs, options, ctx)) {
+    const base = done;
     const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home };
     // A reader that catches a publish half-way (a file the metadata names is
     // not there yet) retries a bounded number of times rather than failing.
@@ -40,7 +44,8 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
       try {
         await withTrustSession(source, async (session) => {
           await mapLimit(group.items, options.concurrency ?? 8, async (ref) => {
-            outcomes.set(ref, await verifyOne(session, ref, ctx));
+            outcomes.set(ref, await verifyOne(session, ref, sources));
+            ctx.progress?.('verifying', base + outcomes.size, refs.length);
           });
           bytesDownloaded += session.bytesDownloaded();
         });
@@ -51,6 +56,8 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
       const caughtMidPublish = [...outcomes.values()].some((o) => !o.ok && o.error.code === 'metadata-missing');
       if (!caughtMidPublish || attempt >= LIMITS.maxMetadataMissingRetries) {
         for (const [ref, outcome] of outcomes) byRef.set(ref, outcome);
+        done = base + group.items.length;
+        ctx.progress?.('verifying', done, refs.length);
         break;
       }
       ctx.log(`${group.trust.store.location}: a publish seems to be in progress; retrying (${attempt + 1} of ${LIMITS.maxMetadataMissingRetries})`);
@@ -60,9 +67,9 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
   return { outcomes: refs.map((ref) => byRef.get(ref)!), bytesDownloaded };
 }
 
-async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: ImageReference, ctx: SignetContext): Promise<VerifyOutcome> {
+async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: ImageReference, sources: ImageSources): Promise<VerifyOutcome> {
   try {
-    const source = await openImageSource(ref, ctx.registry);
+    const source = await sources.for(ref);
     const manifest = await source.getManifest(ref);
     return { ok: true, ...(await verifyManifest(session, ref, manifest)) };
   } catch (error) {

@@ -152,7 +152,7 @@ describe('signet pull', () => {
     try {
       const to = join(s.dir, 'broken');
       const pull = await s.cli(['pull', `${reg.host}/team/app:v1`, '--to', to]);
-      expect(pull.code).toBe(1);
+      expect(pull.code, pull.stderr).toBe(1);
       expect(pull.stderr).toContain(digest);
       expect((await fs.readdir(s.dir)).filter((n) => n.includes('broken'))).toEqual([]);
     } finally {

@@ -38,6 +38,11 @@ export function registerDelegation(program: Command, cli: CliRuntime): void {
     .option('--terminating', 'names matching the paths are never looked up in later delegations')
     .option('--delegator <role>', 'delegating role (default targets)');
   withPassphraseOptions(withRepositoryOptions(withOutputOptions(add)));
+  examples(add, [
+    "signet delegation add app-ci --key ./ci.pub.json --paths 'team/app:*'         # one pipeline key, one image",
+    "signet delegation add release --key KEYID1 --key KEYID2 --threshold 2 --paths 'team/*' --terminating",
+    "signet delegation add app-ci --key ./ci.pub.json --paths 'team/app:*' --image team/app --json",
+  ]);
   add.action(async (name: string, options: DelegationFlags) => {
     const { addDelegationWorkflow } = await import('../../workflows/delegation.js');
     if (!options.paths?.length) throw new UsageError('no-paths', 'give at least one --paths pattern');
@@ -52,8 +57,9 @@ export function registerDelegation(program: Command, cli: CliRuntime): void {
     ]);
   });
 
-  const remove = group.command('remove').description('remove a delegation; everything it signed stops verifying').argument('<name>');
+  const remove = group.command('remove').description('remove a delegation; everything it signed stops verifying').argument('<name>', 'delegated role name');
   withPassphraseOptions(withRepositoryOptions(withOutputOptions(remove)));
+  examples(remove, ['signet delegation remove app-ci', 'signet delegation remove app-ci --image team/app --passphrase-file pass.txt']);
   remove.action(async (name: string, options: DelegationFlags) => {
     const { removeDelegationWorkflow } = await import('../../workflows/delegation.js');
     const result = await removeDelegationWorkflow(name, repositoryOptions(options), cli.context(options));
@@ -62,6 +68,7 @@ export function registerDelegation(program: Command, cli: CliRuntime): void {
 
   const list = group.command('list').description('delegated roles: paths, keys, threshold, version');
   withRepositoryOptions(withOutputOptions(list));
+  examples(list, ['signet delegation list', 'signet delegation list --image team/app --json']);
   list.action(async (options: DelegationFlags) => {
     const { listDelegationsWorkflow } = await import('../../workflows/delegation.js');
     const result = await listDelegationsWorkflow(repositoryOptions(options), cli.context(options));
@@ -70,24 +77,31 @@ export function registerDelegation(program: Command, cli: CliRuntime): void {
     );
   });
 
-  const sign = group.command('sign').description('add this machine\'s signature to a detached role file (from `sign --role R --detached FILE`)').argument('<file>').option('--out <file>', 'write the signed file here instead of in place');
+  const sign = group.command('sign').description('add this machine\'s signature to a detached role file (from `sign --role R --detached FILE`)').argument('<file>', 'detached role file').option('--out <file>', 'write the signed file here instead of in place');
   withPassphraseOptions(withRepositoryOptions(withOutputOptions(sign)));
+  examples(sign, [
+    'signet sign --role release --detached release.json oci-layout:./build/app:1.0   # first holder writes the file',
+    'signet delegation sign release.json                                            # each further holder',
+    'signet delegation sign release.json --out release-signed.json',
+  ]);
   sign.action(async (file: string, options: DelegationFlags) => {
     const { signDelegationFile } = await import('../../workflows/delegation.js');
     const result = await signDelegationFile(file, { ...repositoryOptions(options), ...(options.out ? { out: options.out } : {}) }, cli.context(options));
     cli.print(options, result, () => [...describeFile(result), result.signatures.met ? `publish it with: signet delegation publish ${result.file}` : `needs more signatures: signet delegation sign ${result.file}`]);
   });
 
-  const show = group.command('show').description('what a detached role file changes and who signed it').argument('<file>');
+  const show = group.command('show').description('what a detached role file changes and who signed it').argument('<file>', 'detached role file');
   withRepositoryOptions(withOutputOptions(show));
+  examples(show, ['signet delegation show release.json', 'signet delegation show release.json --json']);
   show.action(async (file: string, options: DelegationFlags) => {
     const { inspectDelegationFile } = await import('../../workflows/delegation.js');
     const result = await inspectDelegationFile(file, repositoryOptions(options), cli.context(options));
     cli.print(options, result, () => describeFile(result));
   });
 
-  const publish = group.command('publish').description('publish a detached role file once enough holders signed it').argument('<file>');
+  const publish = group.command('publish').description('publish a detached role file once enough holders signed it').argument('<file>', 'detached role file');
   withPassphraseOptions(withRepositoryOptions(withOutputOptions(publish)));
+  examples(publish, ['signet delegation publish release.json', 'SIGNET_PASSPHRASE_SNAPSHOT=… SIGNET_PASSPHRASE_TIMESTAMP=… signet delegation publish release.json']);
   publish.action(async (file: string, options: DelegationFlags) => {
     const { publishDelegationFile } = await import('../../workflows/delegation.js');
     const result = await publishDelegationFile(file, repositoryOptions(options), cli.context(options));

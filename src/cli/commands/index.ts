@@ -7,6 +7,7 @@ import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';
 import { registerList } from './list.js';
 import { registerDemo } from './demo.js';
+import { registerBins } from './bins.js';
 import { registerMigrate } from './migrate.js';
 import { registerPull } from './pull.js';
 import { registerCopy } from './copy.js';
@@ -31,6 +32,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerTimestamp,
   registerStatus,
   registerDemo,
+  registerBins,
   registerKey,
   registerRoot,
   // Adds `key rotate|revoke` to the `key` group registerKey creates: keep it after registerKey.

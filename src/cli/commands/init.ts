@@ -6,9 +6,11 @@ import { examples, withOutputOptions, withPassphraseOptions } from '../options.j
 import { parseDuration } from '../../metadata/expiry.js';
 import type { RoleType } from '../../metadata/types.js';
 import { UsageError } from '../../errors.js';
+import { policyPathOf } from '../../workflows/context.js';
+import { binsLayoutOptions, wantsBins, withBinsOptions, type BinsCommandOptions } from '../bins-options.js';
 import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 
-interface InitCommandOptions extends CommonOptions, RegistryCommandOptions {
+interface InitCommandOptions extends CommonOptions, RegistryCommandOptions, BinsCommandOptions {
   scope?: string;
   expires?: string[];
   rootFile?: string;
@@ -22,9 +24,10 @@ export function registerInit(program: Command, cli: CliRuntime): void {
     .option('--scope <glob>', 'add a trust policy entry: images whose name matches use this repository (e.g. "team/*")')
     .option('--root-file <file>', 'start from a root signed in an offline ceremony (`signet root sign`) instead of new keys; the keystore must hold its targets, snapshot and timestamp keys')
     .option('--expires <role=duration...>', 'how long each role stays valid when signed, e.g. targets=30d timestamp=12h (defaults: root 1y, targets 90d, snapshot 7d, timestamp 1d)');
-  withRegistryOptions(withPassphraseOptions(withOutputOptions(command)));
+  withBinsOptions(withRegistryOptions(withPassphraseOptions(withOutputOptions(command))), true);
   examples(command, [
     'signet init oci://registry.example.com/team/app --scope team/app',
+    'signet init ./trust --scope "org/**" --bins 1024',
     'SIGNET_PASSPHRASE=… signet init ./trust --scope "team/*"',
     'signet init /srv/trust --expires timestamp=12h snapshot=3d --passphrase-file pass.txt',
     'signet init /srv/trust --root-file root.json --scope "acme/**"    # root from an offline ceremony (see SECURITY.md)',
@@ -36,6 +39,7 @@ export function registerInit(program: Command, cli: CliRuntime): void {
     const initOptions: Parameters<typeof initTrustRepository>[1] = {};
     if (options.scope) initOptions.scope = options.scope;
     if (options.expires) initOptions.expirySeconds = parseExpiries(options.expires);
+    if (wantsBins(options)) initOptions.bins = binsLayoutOptions(options);
     if (options.rootFile) {
       if (options.expires) throw new UsageError('bad-option', '--expires cannot change a ceremony root; set expiries at `signet root create`');
       initOptions.rootFile = options.rootFile;
@@ -45,7 +49,8 @@ export function registerInit(program: Command, cli: CliRuntime): void {
       `Created trust repository ${result.location}`,
       ...result.keys.map((k) => `  ${k.role.padEnd(9)} key ${k.keyId}`),
       `Pinned root: ${result.rootPath}`,
-      result.scope ? `Policy: images named "${result.scope}" use this repository` : 'No policy entry added: pass --trust-repo and --root to sign and verify, or re-run with --scope',
+      ...(result.bins ? [`Layout: ${result.bins} hashed bins`] : []),
+      result.scope ? `Policy: images named "${result.scope}" use this repository` : `No policy entry added (no --scope): sign and verify with --trust-repo ${result.location} --root ${result.rootPath}, or add {"scope": "NAME/*", "store": ${JSON.stringify(result.location)}, "root": ${JSON.stringify(result.rootPath)}} to the "trust" list of ${policyPathOf(ctx)} (README: "How an image finds its trust")`,
     ]);
   });
 }

@@ -15,7 +15,7 @@ export function registerList(program: Command, cli: CliRuntime): void {
     .description('list signed targets (tags and digests), with the role that signs each')
     .argument('[prefix]', 'only targets whose name starts with this, e.g. "team/app:" (a registry host in front is ignored)', '');
   withTrustOptions(withOutputOptions(command));
-  examples(command, ['signet list app', 'signet list registry.example.com/team/app:', 'signet list --trust-repo ./trust --root ./root.json --json']);
+  examples(command, ['signet list                       # everything in the trust repository (when the policy names only one)', 'signet list app', 'signet list registry.example.com/team/app:', 'signet list --trust-repo ./trust --root ./root.json --json']);
   command.action(async (prefix: string, options: ListCommandOptions) => {
     const { listSigned } = await import('../../workflows/list.js');
     const listOptions: Parameters<typeof listSigned>[1] = {};

@@ -19,14 +19,14 @@ export function registerStatus(program: Command, cli: CliRuntime): void {
   const command = program
     .command('status')
     .description('roles, versions, keys, signers and expiry of a trust repository; warns about what expires soon')
-    .option('--warn <duration>', 'warn about roles expiring within this horizon', '72h')
+    .option('--warn <duration>', 'warn about roles expiring within this horizon (the default suits the 1-day timestamp refreshed by an hourly cron)', '12h')
     .option('--check', 'exit 1 when any role is expired, expiring within the horizon, or unverifiable (for monitoring)');
   withRepositoryOptions(withOutputOptions(command));
   command.addHelpText('after', '\nExit codes: 0 ok (or warnings without --check); 1 with --check when there is any warning; 2 usage or configuration error.');
-  examples(command, ['signet status', 'signet status --warn 7d --check --json']);
+  examples(command, ['signet status', 'signet status --check                     # monitoring: exit 1 when a role expires within 12h', 'signet status --warn 30d --json            # what needs a ceremony or a key holder this month']);
   command.action(async (options: StatusFlags) => {
     const { statusWorkflow } = await import('../../workflows/freshness.js');
-    const status = await statusWorkflow({ ...repositoryOptions(options), horizonSeconds: parseDuration(options.warn ?? '72h') }, cli.context(options));
+    const status = await statusWorkflow({ ...repositoryOptions(options), horizonSeconds: parseDuration(options.warn ?? '12h') }, cli.context(options));
     for (const warning of status.warnings) cli.io.err(`warning: ${warning}\n`);
     if (options.check && !status.healthy) cli.exitCode = EXIT.invalid;
     cli.print(options, status, () => [

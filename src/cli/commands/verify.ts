@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
-import { EXIT } from '../../errors.js';
+import { EXIT, type SignetError } from '../../errors.js';
 import { notarySourceOptions, withNotaryOptions, type NotaryCommandOptions } from '../notary-options.js';
 
 interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions, NotaryCommandOptions {
@@ -42,21 +42,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     const ctx = cli.context(options);
     ctx.registry = await registryOptionsFrom(cli.io, options);
     const report = await verifyImages(refs, verifyOptions, ctx);
-    let code: number = EXIT.ok;
-    for (const outcome of report.outcomes) {
-      if (outcome.ok) continue;
-      const own = EXIT[outcome.error.kind];
-      // Invalid outranks inconclusive, which outranks usage: the worst news wins.
-      if (own === EXIT.invalid || (own === EXIT.inconclusive && code !== EXIT.invalid) || code === EXIT.ok) code = own;
-      cli.io.err(`error: ${outcome.error.message}\n`);
-    }
-    cli.exitCode = code;
-    const json = {
-      ok: code === EXIT.ok,
-      bytesDownloaded: report.bytesDownloaded,
-      results: report.outcomes.map((o) => (o.ok ? o : { ok: false, reference: o.reference, error: { code: o.error.code, kind: o.error.kind, message: o.error.message } })),
-    };
-    cli.print(options, json, () => report.outcomes.filter((o) => o.ok).map((o) => (o.ok ? o.verified : '')));
+    reportOutcomes(cli, options, report.outcomes, { bytesDownloaded: report.bytesDownloaded });
   });
 }
 
@@ -67,7 +53,17 @@ async function verifyWithNotary(refs: string[], options: VerifyCommandOptions, c
   if (options.name) notaryOptions.name = options.name;
   const ctx = cli.context(options);
   ctx.registry = await registryOptionsFrom(cli.io, options);
-  const outcomes = await verifyNotaryImages(refs, notaryOptions, ctx);
+  reportOutcomes(cli, options, await verifyNotaryImages(refs, notaryOptions, ctx), {});
+}
+
+type Outcome = { ok: true; verified: string } | { ok: false; reference: string; error: SignetError };
+
+/**
+ * One error line per refused image on stderr, the verified references (or JSON)
+ * on stdout, and one exit code: invalid outranks inconclusive, which outranks
+ * usage, so the worst news wins.
+ */
+function reportOutcomes<T extends Outcome>(cli: CliRuntime, options: VerifyCommandOptions, outcomes: T[], extra: { bytesDownloaded?: number }): void {
   let code: number = EXIT.ok;
   for (const outcome of outcomes) {
     if (outcome.ok) continue;
@@ -78,7 +74,8 @@ async function verifyWithNotary(refs: string[], options: VerifyCommandOptions, c
   cli.exitCode = code;
   const json = {
     ok: code === EXIT.ok,
+    ...extra,
     results: outcomes.map((o) => (o.ok ? o : { ok: false, reference: o.reference, error: { code: o.error.code, kind: o.error.kind, message: o.error.message } })),
   };
-  cli.print(options, json, () => outcomes.filter((o) => o.ok).map((o) => (o.ok ? o.verified : '')));
+  cli.print(options, json, () => outcomes.flatMap((o) => (o.ok ? [o.verified] : [])));
 }

@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TrustedState } from '../../src/verify/trusted-state.js';
+
+let home: string;
+let state: TrustedState;
+
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'signet-trusted-'));
+  state = new TrustedState(home, 'repo');
+  await import('node:fs/promises').then((fs) => fs.mkdir(state.dir, { recursive: true }));
+  for (const name of ['root.json', 'timestamp.json', 'snapshot.json', 'targets.json', 'bins-0.json', 'bins-1.json', 'bins-2.json']) {
+    await writeFile(join(state.dir, name), `{"name":"${name}"}`);
+  }
+});
+afterEach(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('the working copy of a verifier that has cached many bins', () => {
+  it('starts with the top-level roles only and brings in just the bins asked for', async () => {
+    await state.withWorkingCopy(async (dir, bringLocal) => {
+      expect((await readdir(dir)).sort()).toEqual(['root.json', 'snapshot.json', 'targets.json', 'timestamp.json']);
+      await bringLocal('bins-1.json');
+      await bringLocal('bins-1.json');
+      expect((await readdir(dir)).filter((n) => n.startsWith('bins-'))).toEqual(['bins-1.json']);
+    });
+  });
+
+  it('keeps every cached bin it did not bring, and saves the ones tuf-js wrote', async () => {
+    await state.withWorkingCopy(async (dir) => {
+      await writeFile(join(dir, 'bins-2.json'), '{"name":"bins-2.json","version":2}');
+    });
+    expect((await readdir(state.dir)).filter((n) => n.startsWith('bins-')).sort()).toEqual(['bins-0.json', 'bins-1.json', 'bins-2.json']);
+    expect(await readFile(join(state.dir, 'bins-2.json'), 'utf8')).toContain('"version":2');
+    expect(await readFile(join(state.dir, 'bins-0.json'), 'utf8')).toBe('{"name":"bins-0.json"}');
+  });
+
+  it('brings everything when asked for all (delegations it cannot predict)', async () => {
+    await state.withWorkingCopy(async (dir, bringLocal) => {
+      await bringLocal('all');
+      expect((await readdir(dir)).filter((n) => !n.startsWith('.')).length).toBe(7);
+    });
+  });
+});

@@ -4,7 +4,8 @@
 // Notary provenance in each target's `custom`.
 
 import type { TargetEntry, TrustRepository } from '../trust/trust-repository.js';
-import { updateRepository, type PublishOptions } from '../trust/trust-repository.js';
+import { type PublishOptions } from '../trust/trust-repository.js';
+import { updateRepository } from '../trust/update-repository.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { Envelope, RootJSON } from '../metadata/types.js';
 import { checkName } from '../image/image-reference.js';

@@ -6,7 +6,8 @@
 import type { Envelope, KeyJSON, RootJSON, SuccinctRolesJSON } from '../metadata/types.js';
 import { metadataFileName, type MetadataStore } from '../store/metadata-store.js';
 import { binFor, binName } from './succinct-bins.js';
-import { roleKeys, updateRepository, type PublishOptions, type TrustRepository } from './trust-repository.js';
+import { roleKeys, type PublishOptions, type TrustRepository } from './trust-repository.js';
+import { updateRepository } from './update-repository.js';
 import { UsageError } from '../errors.js';
 
 export const BIN_NAME_PREFIX = 'bins';

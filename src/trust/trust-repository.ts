@@ -15,7 +15,7 @@ import type {
   TimestampJSON,
 } from '../metadata/types.js';
 import { parseEnvelope } from '../metadata/types.js';
-import { checkThreshold, requireThreshold, signEnvelope } from '../metadata/signing.js';
+import { checkThreshold, requireThreshold } from '../metadata/signing.js';
 import { expiryAfter } from '../metadata/expiry.js';
 import { sha256Hex } from '../metadata/digest.js';
 import { metadataFileName, type MetadataStore, type PublishLock } from '../store/metadata-store.js';
@@ -29,6 +29,14 @@ import { planRootSwitch } from './root-switch.js';
 import type { Signer } from '../keys/signer.js';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
+import { checkMetaFile, checkVersion, decodedRoleName, emptyTargets, requireFile, roleKeys, serialize } from './metadata-files.js';
+import { availableSigners, memoizeSigners, signWith } from './role-signing.js';
+import { forEachBounded } from './for-each-bounded.js';
+
+// Moved out of this file; re-exported so existing imports keep working.
+export { roleKeys, serialize, emptyTargets } from './metadata-files.js';
+export { memoizeSigners } from './role-signing.js';
+export { updateRepository } from './update-repository.js';
 
 /** One signed target, in signet's API form. */
 export interface TargetEntry {
@@ -365,146 +373,4 @@ export class TrustRepository {
     checkVersion(name, envelope.signed.version, meta.version);
     return envelope;
   }
-}
-
-/**
- * Load the repository under the store's publish lock, let `edit` change it,
- * publish, and read the timestamp back. When the lock turned out to be lost
- * or the read-back shows another publisher's timestamp, the whole edit is
- * re-applied to a fresh load (bounded). `edit` may therefore run more than
- * once and must derive its result from the repository it is given.
- */
-export async function updateRepository<T>(
-  store: MetadataStore,
-  pinned: Envelope<RootJSON>,
-  options: PublishOptions,
-  edit: (repo: TrustRepository) => Promise<T>,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // `lock` may be undefined from a store written against the older withLock(() => …).
-      return await store.withLock(async (lock?: PublishLock) => {
-        const repo = await TrustRepository.load(store, pinned);
-        const result = await edit(repo);
-        const written = await repo.publish({ ...options, beforeCommit: async () => lock?.confirm() });
-        if (written !== undefined) await confirmPublished(store, written);
-        return result;
-      });
-    } catch (error) {
-      const retry = error instanceof InconclusiveError && RETRIED_CODES.has(error.code) && attempt < LIMITS.maxPublishAttempts;
-      if (!retry) throw error;
-      options.log?.(`${error.message} (attempt ${attempt} of ${LIMITS.maxPublishAttempts})`);
-    }
-  }
-}
-
-const RETRIED_CODES = new Set(['lock-lost', 'publish-lost']);
-
-/** Read-after-write: the store must now serve exactly the timestamp we wrote. */
-async function confirmPublished(store: MetadataStore, written: Uint8Array): Promise<void> {
-  const served = await store.get('timestamp.json', LIMITS.timestampBytes);
-  if (served === undefined || Buffer.compare(Buffer.from(served), Buffer.from(written)) !== 0) {
-    throw new InconclusiveError('publish-lost', `the timestamp read back from ${store.location} is not the one just written; another publisher raced this one`);
-  }
-}
-
-export function roleKeys(root: Envelope<RootJSON>, role: string): RoleKeysJSON {
-  const entry = Object.hasOwn(root.signed.roles, role) ? root.signed.roles[role] : undefined;
-  if (!entry) throw new VerificationError('metadata-format', `root does not define the ${role} role`);
-  return entry;
-}
-
-export function serialize(envelope: Envelope<unknown>): Buffer {
-  return Buffer.from(JSON.stringify(envelope), 'utf8');
-}
-
-export function emptyTargets(expires: string): Envelope<TargetsJSON> {
-  return { signed: { _type: 'targets', spec_version: '1.0.31', version: 0, expires, targets: {} }, signatures: [] };
-}
-
-/**
- * Sign with the role's available keys (at least its threshold), plus `extra`
- * (old keys bridging a root switch, which the new root ignores). `askFor` is
- * the role name the provider is asked under (bins share their keys' role).
- */
-async function signWith(role: string, envelope: Envelope<unknown>, keys: RoleKeysJSON, provider: SignerProvider, askFor = role, extra: readonly Signer[] = []): Promise<void> {
-  const signers = await availableSigners(role, keys, provider, askFor);
-  const all = new Map([...signers, ...extra].map((s) => [s.keyId, s]));
-  await signEnvelope(envelope, [...all.values()]);
-}
-
-/** The signers `provider` has for `keys`; throws a UsageError naming the missing keys when below the threshold. */
-async function availableSigners(role: string, keys: RoleKeysJSON, provider: SignerProvider, askFor = role): Promise<Signer[]> {
-  const trusted = new Set(keys.keyids);
-  const signers = (await provider(askFor, keys.keyids)).filter((s) => trusted.has(s.keyId));
-  if (signers.length < keys.threshold) {
-    const have = new Set(signers.map((s) => s.keyId));
-    const missing = keys.keyids.filter((id) => !have.has(id)).map(shortKeyId);
-    throw new UsageError(
-      'missing-signing-key',
-      `${role} needs ${keys.threshold} signature(s) but only ${signers.length} of its keys are available (missing: ${missing.join(', ')}); import the key with \`signet key import\``,
-    );
-  }
-  return signers;
-}
-
-async function requireFile(store: MetadataStore, name: string, maxBytes: number): Promise<Uint8Array> {
-  const bytes = await store.get(name, maxBytes);
-  if (bytes === undefined) throw new VerificationError('missing-metadata', `${store.location} is missing ${name}`);
-  return bytes;
-}
-
-function checkMetaFile(role: string, meta: { length?: number; hashes?: Record<string, string> }, bytes: Uint8Array): void {
-  if (meta.length !== undefined && meta.length !== bytes.length) {
-    throw new VerificationError('length-mismatch', `${role} is ${bytes.length} bytes, expected ${meta.length}`);
-  }
-  const expected = meta.hashes?.['sha256'];
-  if (expected !== undefined && expected !== sha256Hex(bytes)) {
-    throw new VerificationError('hash-mismatch', `${role} does not match the sha256 its parent role records`);
-  }
-}
-
-/** The role a snapshot `meta` entry names, or undefined for a malformed name (`a%zz.json`, from another tool). */
-function decodedRoleName(file: string): string | undefined {
-  try {
-    return decodeURIComponent(file.replace(/\.json$/, ''));
-  } catch {
-    return undefined;
-  }
-}
-
-function checkVersion(role: string, actual: number, expected: number): void {
-  if (actual !== expected) throw new VerificationError('version-mismatch', `${role} is version ${actual}, expected ${expected}`);
-}
-
-/** One provider call per (role, key ids) within a publish, shared by concurrent callers. */
-export function memoizeSigners(provider: SignerProvider): SignerProvider {
-  const cache = new Map<string, ReturnType<SignerProvider>>();
-  return (role, keyIds) => {
-    const key = `${role}\n${keyIds.join(',')}`;
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = provider(role, keyIds);
-      cache.set(key, pending);
-    }
-    return pending;
-  };
-}
-
-/** Run `work` on every item with at most `limit` in flight; the first failure is thrown after the rest settle. */
-export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const lane = async () => {
-    while (next < items.length && !failure) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failure) throw failure.error;
 }

@@ -3,7 +3,8 @@
 // repository chosen like the other repository-level commands.
 
 import { Keystore } from '../keys/keystore.js';
-import { TrustRepository, updateRepository } from '../trust/trust-repository.js';
+import { TrustRepository } from '../trust/trust-repository.js';
+import { updateRepository } from '../trust/update-repository.js';
 import { refreshMetadata, type RefreshPlan } from '../trust/freshness.js';
 import { repositoryStatus, type RepositoryStatus } from '../trust/repository-status.js';
 import { resolveRepository, type RepositoryOptions } from './resolve-repository.js';

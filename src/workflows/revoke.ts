@@ -6,7 +6,7 @@
 import type { ImageReference } from '../image/image-reference.js';
 import { Keystore } from '../keys/keystore.js';
 import { isSha256Digest } from '../metadata/digest.js';
-import { updateRepository } from '../trust/trust-repository.js';
+import { updateRepository } from '../trust/update-repository.js';
 import { revokeTargets, type RevokedTarget, type RevokeRequest } from '../trust/revoke-targets.js';
 import { groupByTrust, type ResolvedTrust } from './resolve-trust.js';
 import { allRepositories, resolveRepository, type RepositoryOptions } from './resolve-repository.js';

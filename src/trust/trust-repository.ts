@@ -32,6 +32,7 @@ import { LIMITS } from '../limits.js';
 import { checkMetaFile, checkVersion, decodedRoleName, emptyTargets, requireFile, roleKeys, serialize } from './metadata-files.js';
 import { availableSigners, memoizeSigners, signWith } from './role-signing.js';
 import { forEachBounded } from './for-each-bounded.js';
+import type { PublishMemory } from './publish-memory.js';
 
 // Moved out of this file; re-exported so existing imports keep working.
 export { roleKeys, serialize, emptyTargets } from './metadata-files.js';
@@ -54,6 +55,8 @@ export interface PublishOptions {
   beforeCommit?: () => Promise<void>;
   /** One line of diagnostics (retries after a lost race). */
   log?: (line: string) => void;
+  /** Versions this machine saw before: a store rolled back below them is refused. */
+  memory?: PublishMemory;
 }
 
 export class TrustRepository {

@@ -26,9 +26,11 @@ export async function updateRepository<T>(
       // `lock` may be undefined from a store written against the older withLock(() => …).
       return await store.withLock(async (lock?: PublishLock) => {
         const repo = await TrustRepository.load(store, pinned);
+        await options.memory?.check(repo);
         const result = await edit(repo);
         const written = await repo.publish({ ...options, beforeCommit: async () => lock?.confirm() });
         if (written !== undefined) await confirmPublished(store, written);
+        await options.memory?.record(repo);
         return result;
       });
     } catch (error) {

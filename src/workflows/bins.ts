@@ -12,7 +12,7 @@ import { migrateToBins, type BinsMigration, type BinsOptions } from '../trust/bi
 import { UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { pinnedRootPathFor } from './init.js';
-import type { SignetContext } from './context.js';
+import { publishMemoryFor, type SignetContext } from './context.js';
 
 export interface BinsTarget {
   /** Pinned root file; default: the one `signet init` wrote for this location. */
@@ -32,7 +32,7 @@ export interface BinsStatus {
 export async function migrateTrustRepository(location: string, options: BinsTarget & BinsOptions, ctx: SignetContext): Promise<BinsMigration & { location: string }> {
   const { store, pinned } = await open(location, options, ctx);
   const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
-  const result = await migrateToBins(store, pinned, { signers, now: ctx.now }, options);
+  const result = await migrateToBins(store, pinned, { signers, now: ctx.now, memory: publishMemoryFor(ctx, store) }, options);
   ctx.log(`moved ${result.moved} target(s) into ${result.bins} bins`);
   return { location: store.location, ...result };
 }

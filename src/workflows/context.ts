@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import type { PassphraseProvider } from '../keys/keystore.js';
+import { filePublishMemory, type PublishMemory } from '../trust/publish-memory.js';
 import type { RegistryOptions } from '../image/image-source.js';
 
 export interface SignetContext {
@@ -29,4 +30,9 @@ export function policyPathOf(ctx: SignetContext): string {
 
 export function rootsDirOf(ctx: SignetContext): string {
   return join(ctx.home, 'roots');
+}
+
+/** The writer's memory of versions seen in `store`, under SIGNET_HOME (see trust/publish-memory.ts). */
+export function publishMemoryFor(ctx: SignetContext, store: { location: string }): PublishMemory {
+  return filePublishMemory(ctx.home, store.location);
 }

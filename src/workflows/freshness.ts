@@ -8,7 +8,7 @@ import { updateRepository } from '../trust/update-repository.js';
 import { refreshMetadata, type RefreshPlan } from '../trust/freshness.js';
 import { repositoryStatus, type RepositoryStatus } from '../trust/repository-status.js';
 import { resolveRepository, type RepositoryOptions } from './resolve-repository.js';
-import type { SignetContext } from './context.js';
+import { publishMemoryFor, type SignetContext } from './context.js';
 
 export interface TimestampOptions extends RepositoryOptions {
   snapshotWithinSeconds?: number;
@@ -24,7 +24,7 @@ export interface TimestampReport extends RefreshPlan {
 export async function refreshTimestampWorkflow(options: TimestampOptions, ctx: SignetContext): Promise<TimestampReport> {
   const trust = await resolveRepository(options, ctx);
   const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
-  const plan = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now }, (repo) =>
+  const plan = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) }, (repo) =>
     refreshMetadata(repo, {
       now: ctx.now,
       signers,

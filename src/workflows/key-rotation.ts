@@ -14,7 +14,7 @@ import { rotateRoleKeys, type RotationResult } from '../trust/key-rotation.js';
 import { revokeKey, type KeyRevocationResult } from '../trust/key-revocation.js';
 import { findDelegation, listDelegations } from '../trust/delegations.js';
 import { resolveRepository, type RepositoryOptions } from './resolve-repository.js';
-import type { SignetContext } from './context.js';
+import { publishMemoryFor, type SignetContext } from './context.js';
 import { UsageError } from '../errors.js';
 
 export interface RotateOptions extends RepositoryOptions {
@@ -42,7 +42,7 @@ export async function rotateKeyWorkflow(role: string, options: RotateOptions, ct
     generated.push(info.keyId);
   }
   const signers = keystore.signerProvider(ctx.passphrases);
-  const result = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log }, async (repo) => {
+  const result = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, trust.store) }, async (repo) => {
     const current = await currentKeyIds(repo, role);
     let remove: string[];
     if (options.keep) remove = [];
@@ -58,7 +58,7 @@ export async function rotateKeyWorkflow(role: string, options: RotateOptions, ct
 export async function revokeKeyWorkflow(keyIdOrPrefix: string, options: RepositoryOptions & { reason?: string }, ctx: SignetContext): Promise<KeyRevocationResult & { trustRepository: string }> {
   const trust = await resolveRepository(options, ctx);
   const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
-  const result = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log }, async (repo) => {
+  const result = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, trust.store) }, async (repo) => {
     const known = new Set(Object.keys(repo.root.signed.keys));
     for (const d of await listDelegations(repo)) for (const id of d.keyIds) known.add(id);
     const keyId = matchKey(keyIdOrPrefix, [...known], 'any role');

@@ -18,7 +18,7 @@ import {
 import { openNotaryCollection, type NotarySourceOptions } from './notary-source.js';
 import { resolveTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences } from './references.js';
-import type { SignetContext } from './context.js';
+import { publishMemoryFor, type SignetContext } from './context.js';
 
 export interface MigrateNotaryOptions extends NotarySourceOptions, TrustOptions {
   /** Repository name in target names (default: the GUN without its registry host). */
@@ -57,7 +57,7 @@ export async function migrateNotary(gun: string, options: MigrateNotaryOptions, 
   if (options.dryRun) return { plan, dryRun: true };
   const trust = await resolveTrust(plan.name, options, ctx);
   const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
-  const publish: Parameters<typeof applyNotaryMigration>[3] = { signers, now: ctx.now };
+  const publish: Parameters<typeof applyNotaryMigration>[3] = { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) };
   if (options.role) publish.role = options.role;
   const result = await applyNotaryMigration(plan, trust.store, trust.pinnedRoot, publish);
   return { plan, dryRun: false, result, trustRepository: trust.store.location };

@@ -11,7 +11,7 @@ import { revokeTargets, type RevokedTarget, type RevokeRequest } from '../trust/
 import { groupByTrust, type ResolvedTrust } from './resolve-trust.js';
 import { allRepositories, resolveRepository, type RepositoryOptions } from './resolve-repository.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
-import type { SignetContext } from './context.js';
+import { publishMemoryFor, type SignetContext } from './context.js';
 import { UsageError } from '../errors.js';
 
 export interface RevokeOptions extends RepositoryOptions, ReferenceOptions {
@@ -52,7 +52,7 @@ export async function revokeImages(texts: readonly string[], options: RevokeOpti
   const reports: RevokeReport[] = [];
   const found = new Set<string>();
   for (const { trust, strict, optional } of groups.values()) {
-    const revoked = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now }, async (repo) => {
+    const revoked = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) }, async (repo) => {
       const signed = new Set((await repo.listTargets()).map((t) => t.sha256));
       const present = optional.filter((r) => r.kind === 'digest' && signed.has(r.digest.slice('sha256:'.length)));
       const requests = [...strict, ...present];

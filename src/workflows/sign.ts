@@ -17,7 +17,7 @@ import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
 import { requireDelegatedPaths } from '../trust/delegated-paths.js';
-import type { SignetContext } from './context.js';
+import { publishMemoryFor, type SignetContext } from './context.js';
 import { TRUST_TAG_PREFIX } from '../store/oci-tags.js';
 
 export interface SignOptions extends TrustOptions, ReferenceOptions {
@@ -75,7 +75,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
   const results: SignedImage[] = [];
   for (const group of groups) {
     // The edit may run again after a lost race, so it builds its results afresh.
-    const groupResults = await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log }, async (repo) => {
+    const groupResults = await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, group.trust.store) }, async (repo) => {
       const signedHere: SignedImage[] = [];
       for (const ref of group.items) {
         const manifest = manifests.get(ref)!;

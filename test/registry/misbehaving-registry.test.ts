@@ -7,8 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createNetServer } from 'node:net';
 import { RegistryClient } from '../../src/registry/registry-client.js';
 import { staticCredentials } from '../../src/registry/credentials.js';
-import { SignetError } from '../../src/errors.js';
 import { ociDigest } from '../../src/metadata/digest.js';
+import { caught } from '../support/caught.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -52,16 +52,6 @@ afterEach(async () => {
   for (const c of clients.splice(0)) await c.close().catch(() => undefined);
   for (const f of open.splice(0)) await f.close();
 });
-
-async function caught(promise: Promise<unknown>): Promise<SignetError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SignetError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 const MANIFEST = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [] }));
 const DIGEST = ociDigest(MANIFEST);

@@ -8,21 +8,11 @@ import { RegistryClient } from '../../src/registry/registry-client.js';
 import { staticCredentials, DockerConfigCredentials } from '../../src/registry/credentials.js';
 import { startRegistry, skopeoCopy, type RegistryServer } from '../support/registry-server.js';
 import { buildImage, pushImage, writeImage } from '../support/oci-images.js';
-import { SignetError } from '../../src/errors.js';
 import { ociDigest } from '../../src/metadata/digest.js';
 import { childManifests } from '../../src/image/manifest.js';
+import { caught } from '../support/caught.js';
 
 const USER = { username: 'ci-bot', password: 'TEST-ONLY-password' };
-
-async function caught(promise: Promise<unknown>): Promise<SignetError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SignetError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('against an anonymous registry', () => {
   let reg: RegistryServer;

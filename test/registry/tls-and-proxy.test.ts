@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryClient } from '../../src/registry/registry-client.js';
 import { plainHttpAllowed } from '../../src/registry/registry-options.js';
-import { SignetError } from '../../src/errors.js';
 import { ociDigest } from '../../src/metadata/digest.js';
 import { requireBinary, run } from '../support/registry-server.js';
+import { caught } from '../support/caught.js';
 
 const MANIFEST = Buffer.from('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{},"layers":[]}');
 
@@ -25,16 +25,6 @@ async function listen(server: Server | HttpsServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   return typeof address === 'object' && address ? address.port : 0;
-}
-
-async function caught(promise: Promise<unknown>): Promise<SignetError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SignetError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
 }
 
 describe('a registry with a certificate from a private CA', () => {

@@ -3,7 +3,6 @@
 // HTTP(S) or from a directory, with trusted metadata kept in the user's
 // metadata directory as `<role>.json`, byte for byte as served.
 
-import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Updater } from 'tuf-js';
 import { StoreFetcher } from '../verify/store-fetcher.js';
@@ -103,7 +102,8 @@ async function requireTrustedRoot(dir: string): Promise<void> {
 
 /** The version in a trusted `<role>.json` tuf-js just verified and persisted. */
 async function versionOf(dir: string, role: string): Promise<number> {
-  const doc = JSON.parse(await fs.readFile(join(dir, `${role}.json`), 'utf8')) as unknown;
+  const bytes = await readFileBounded(join(dir, `${role}.json`), LIMITS.targetsBytes, { refuseSymlink: true });
+  const doc = bytes === undefined ? undefined : (JSON.parse(bytes.toString('utf8')) as unknown);
   const signed = isRecord(doc) ? doc['signed'] : undefined;
   return isRecord(signed) && typeof signed['version'] === 'number' ? signed['version'] : 0;
 }

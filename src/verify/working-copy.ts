@@ -5,7 +5,8 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '../store/atomic-file.js';
+import { readFileBounded, writeFileAtomic } from '../store/atomic-file.js';
+import { LIMITS } from '../limits.js';
 
 /** Copy one more trusted file (or `'all'`) into the scratch directory before tuf-js needs it. */
 export type BringLocal = (file: string | 'all') => Promise<void>;
@@ -36,7 +37,9 @@ export async function withWorkingCopy<T>(dir: string, work: (scratch: string, br
     if (!pending) {
       pending = (async () => {
         if (!trusted.has(name)) return;
-        const bytes = await fs.readFile(join(dir, name));
+        // Trusted files were bounded when fetched; bound (and refuse symlinks) here too.
+        const bytes = await readFileBounded(join(dir, name), LIMITS.targetsBytes, { refuseSymlink: true });
+        if (bytes === undefined) return;
         await fs.writeFile(join(scratch, name), bytes);
         before.set(name, hash(bytes));
       })();
@@ -57,7 +60,8 @@ export async function withWorkingCopy<T>(dir: string, work: (scratch: string, br
       await Promise.allSettled(copying.values());
       for (const name of await fs.readdir(scratch)) {
         if (!name.endsWith('.json')) continue;
-        const bytes = await fs.readFile(join(scratch, name));
+        const bytes = await readFileBounded(join(scratch, name), LIMITS.targetsBytes);
+        if (bytes === undefined) continue;
         if (before.get(name) !== hash(bytes)) await writeFileAtomic(join(dir, name), bytes);
       }
     }

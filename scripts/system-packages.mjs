@@ -5,4 +5,5 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'skopeo', bins: ['skopeo'], why: 'tests push fixture images with skopeo' },
   { pkg: 'notary', bins: ['notary', 'notary-server'], why: 'Notary v1 interop and migration tests' },
   { pkg: 'openssl', bins: ['openssl'], why: 'throwaway TLS certificates for notary-server' },
+  { pkg: 'jq', bins: ['jq'], why: 'tests run the README\'s jq filters over `verify --json` as a deploy gate does' },
 ];

@@ -54,6 +54,7 @@ export { pullImage, type PullResult } from './registry/pull-image.js';
 // verification
 export { withTrustSession, type TrustSession, type TrustSource } from './verify/trust-session.js';
 export { verifyManifest, type VerifiedImage } from './verify/verify-image.js';
+export { VERIFY_SCHEMA_VERSION, VERIFY_ERROR_CODES, batchExitCode, verifyReport, type VerifyResult, type VerifiedResult, type RefusedResult, type VerifyReport, type VerifyOutcome } from './verify/verify-result.js';
 // policy and workflows
 export * from './policy/trust-policy.js';
 export type { SignetContext } from './workflows/context.js';

@@ -3,6 +3,7 @@
 
 import { LAYOUT_PREFIX, parseImageReference, type ImageReference } from '../image/image-reference.js';
 import type { SignetContext } from './context.js';
+import { SignetError } from '../errors.js';
 
 export interface ReferenceOptions {
   /** Repository name for OCI layout references (default: the directory's base name); for registry references, the name the image was signed under (default: its repository). */
@@ -22,4 +23,26 @@ export async function parseReferences(texts: readonly string[], options: Referen
     if (ref.kind === 'registry' && options.name) return { ...ref, name: options.name };
     return ref;
   });
+}
+
+/** Like parseReferences, but a malformed reference becomes its own error instead of failing the batch. */
+export async function parseEachReference(texts: readonly string[], options: ReferenceOptions, ctx: SignetContext): Promise<Array<ImageReference | SignetError>> {
+  let parseAll: Awaited<ReturnType<typeof parseReferences>> | undefined;
+  try {
+    parseAll = await parseReferences(texts, options, ctx);
+  } catch {
+    // At least one is malformed: parse them one by one.
+  }
+  if (parseAll) return parseAll;
+  return Promise.all(
+    texts.map(async (text) => {
+      try {
+        const [ref] = await parseReferences([text], options, ctx);
+        return ref!;
+      } catch (error) {
+        if (error instanceof SignetError) return error;
+        throw error;
+      }
+    }),
+  );
 }

@@ -5,36 +5,43 @@
 import type { ImageReference } from '../image/image-reference.js';
 import { ImageSources } from './image-sources.js';
 import { withTrustSession } from '../verify/trust-session.js';
-import { verifyManifest, type VerifiedImage } from '../verify/verify-image.js';
+import { asMissingImage, verifyManifest, type VerifiedImage } from '../verify/verify-image.js';
 import { InconclusiveError, SignetError } from '../errors.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
-import { parseReferences, type ReferenceOptions } from './references.js';
+import { parseEachReference, type ReferenceOptions } from './references.js';
 import { mapLimit } from './map-limit.js';
 import type { SignetContext } from './context.js';
 import { LIMITS } from '../limits.js';
+import type { VerifyOutcome as GenericOutcome } from '../verify/verify-result.js';
 
 export interface VerifyOptions extends TrustOptions, ReferenceOptions {
   concurrency?: number;
 }
 
-export type VerifyOutcome =
-  | ({ ok: true } & VerifiedImage)
-  | { ok: false; reference: string; error: SignetError };
+/** One reference's outcome (see src/verify/verify-result.ts, the one result type). */
+export type VerifyOutcome = GenericOutcome<VerifiedImage>;
 
+/** Feed `outcomes` to verifyReport (src/verify/verify-result.ts) for the `--json` shape and exit code. */
 export interface VerifyReport {
+  /** Exactly one per reference, in the order given: a malformed or uncovered reference fails alone. */
   outcomes: VerifyOutcome[];
   /** Metadata bytes downloaded across trust repositories. */
   bytesDownloaded: number;
 }
 
 export async function verifyImages(texts: readonly string[], options: VerifyOptions, ctx: SignetContext): Promise<VerifyReport> {
-  const refs = await parseReferences(texts, options, ctx);
+  const parsed = await parseEachReference(texts, options, ctx);
+  const refs = parsed.filter((p): p is ImageReference => !(p instanceof SignetError));
   const byRef = new Map<ImageReference, VerifyOutcome>();
   let bytesDownloaded = 0;
   const sources = new ImageSources(ctx.registry);
   let done = 0;
   ctx.progress?.('verifying', 0, refs.length);
-  for (const group of await groupByTrust(refs, options, ctx)) {
+  const groups = await groupByTrust(refs, options, ctx, (ref, error) => {
+    byRef.set(ref, { ok: false, reference: ref.text, error });
+    done++;
+  });
+  for (const group of groups) {
     const base = done;
     const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home };
     // A reader that catches a publish half-way (a file the metadata names is
@@ -64,7 +71,8 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
       await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
     }
   }
-  return { outcomes: refs.map((ref) => byRef.get(ref)!), bytesDownloaded };
+  const outcomes = parsed.map((p, i): VerifyOutcome => (p instanceof SignetError ? { ok: false, reference: texts[i]!, error: p } : byRef.get(p)!));
+  return { outcomes, bytesDownloaded };
 }
 
 async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: ImageReference, sources: ImageSources): Promise<VerifyOutcome> {
@@ -73,7 +81,7 @@ async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: Ima
     const manifest = await source.getManifest(ref);
     return { ok: true, ...(await verifyManifest(session, ref, manifest)) };
   } catch (error) {
-    return { ok: false, reference: ref.text, error: asSignetError(error) };
+    return { ok: false, reference: ref.text, error: asMissingImage(asSignetError(error)) };
   }
 }
 

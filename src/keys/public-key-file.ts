@@ -1,6 +1,9 @@
-// Public key files, the only thing that leaves a key holder's machine before
-// a root is signed: signet's export (signet-public-key/v1), a bare TUF key
-// object, or an ed25519 SPKI PEM. Each is read bounded, symlinks refused.
+// The one parser of public key files, wherever a key is named (root create,
+// delegation add, key rotate, root rotate …): signet's export
+// (signet-public-key/v1, what `key generate --public-out` and `key export`
+// write), a bare TUF key object, `{ "public": <TUF key> }`, or an SPKI PEM.
+// Each is read bounded, symlinks refused. Key types are handled in one place,
+// normalizePublicKey (and pemKey for PEM).
 
 import { createPublicKey } from 'node:crypto';
 import type { KeyJSON } from '../metadata/types.js';
@@ -49,7 +52,7 @@ export function parsePublicKey(bytes: Uint8Array, where: string): PublicKeyRead 
   if (!isRecord(doc)) throw new UsageError('bad-public-key', `${where} is not a public key file`);
   if (typeof doc['format'] === 'string' && doc['format'].startsWith('signet-key/')) throw privateKeyGiven(where);
   if (doc['format'] === PUBLIC_KEY_FORMAT) {
-    const key = checkKey(doc['key'], where);
+    const key = normalizePublicKey(doc['key'], where);
     const keyId = keyIdOf(key);
     if (doc['keyid'] !== keyId) {
       throw new UsageError('public-key-mismatch', `${where} claims key id ${shortKeyId(String(doc['keyid']))} but holds key ${shortKeyId(keyId)}; it was modified`);
@@ -58,17 +61,22 @@ export function parsePublicKey(bytes: Uint8Array, where: string): PublicKeyRead 
     if (typeof doc['role'] === 'string') read.role = doc['role'];
     return read;
   }
-  const key = checkKey(doc, where);
+  // `{ "public": <TUF key> }` (other tools' key documents), else a bare TUF key object.
+  const key = normalizePublicKey(isRecord(doc['public']) && !isRecord(doc['keyval']) ? doc['public'] : doc, where);
   return { keyId: keyIdOf(key), key };
 }
 
-/** Only ed25519 keys in the TUF form signet writes: 32-byte public key in hex. */
-function checkKey(value: unknown, where: string): KeyJSON {
+/**
+ * A TUF key object checked and rebuilt from its public value alone, so no
+ * extra field rides along into signed metadata (the key id covers only the
+ * standard fields). The one place that knows key types: ed25519 today.
+ */
+export function normalizePublicKey(value: unknown, where: string): KeyJSON {
   if (!isRecord(value) || !isRecord(value['keyval'])) throw new UsageError('bad-public-key', `${where} does not hold a TUF key object`);
   const { keytype, scheme } = value;
   const hex = value['keyval']['public'];
   if (keytype !== ED25519 || scheme !== ED25519) {
-    throw new UsageError('unsupported-key-type', `${where} holds a ${String(keytype)}/${String(scheme)} key; signet root keys are ed25519`);
+    throw new UsageError('unsupported-key-type', `${where} holds a ${String(keytype)}/${String(scheme)} key; signet keys are ed25519`);
   }
   if (typeof hex !== 'string' || !/^[0-9a-f]{64}$/.test(hex)) {
     throw new UsageError('bad-public-key', `${where}: an ed25519 public key is 64 lowercase hex digits`);
@@ -84,11 +92,16 @@ function fromPem(text: string, where: string): PublicKeyRead {
   } catch (cause) {
     throw new UsageError('bad-public-key', `${where} is not a readable PEM public key`, { cause });
   }
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
-    throw new UsageError('unsupported-key-type', `${where} holds a ${jwk.crv ?? jwk.kty ?? 'different'} key; signet root keys are ed25519`);
-  }
-  const key = ed25519KeyJSON(Buffer.from(jwk.x, 'base64url'));
+  const key = pemKey(jwk, where);
   return { keyId: keyIdOf(key), key };
+}
+
+/** The TUF key for a PEM public key (as JWK); ed25519 today. */
+function pemKey(jwk: { kty?: string; crv?: string; x?: string }, where: string): KeyJSON {
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
+    throw new UsageError('unsupported-key-type', `${where} holds a ${jwk.crv ?? jwk.kty ?? 'different'} key; signet keys are ed25519`);
+  }
+  return ed25519KeyJSON(Buffer.from(jwk.x, 'base64url'));
 }
 
 function privateKeyGiven(where: string): UsageError {

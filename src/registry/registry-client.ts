@@ -91,6 +91,10 @@ export class RegistryClient {
     let auth: Headers | undefined = sameOrigin ? await this.auth.headersFor(repo.registry, scopeText) : undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       const outcome = await this.transport.exchange({ ...request, ...(auth ? { auth } : {}), allowHttp }, async (res) => {
+        // A 401 from another origin (a blob store the registry redirected to) is never
+        // answered: the registry's credentials, and tokens fetched with them, go only to
+        // the registry's own origin and to the token realm the registry itself named.
+        if (res.status === 401 && res.url.origin !== base.origin) throw foreignChallenge(repo.registry, res.url, what);
         if (res.status === 401 && attempt === 0 && sameOrigin) return { challenge: header(res, 'www-authenticate') ?? '' };
         return { value: await handle(res) };
       });
@@ -248,6 +252,13 @@ export class RegistryClient {
   async close(): Promise<void> {
     await this.transport.close();
   }
+}
+
+function foreignChallenge(registry: string, url: URL, what: string): InconclusiveError {
+  return new InconclusiveError(
+    'foreign-auth-challenge',
+    `${what}: the registry ${registry} redirected to ${url.host}, which asks for credentials (${redactUrl(url)}); signet sends ${registry}'s credentials only to ${registry} and the token service it names, so this download cannot be made`,
+  );
 }
 
 function manifestUrl(base: URL, repository: string, reference: string): URL {

@@ -6,4 +6,7 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'notary', bins: ['notary', 'notary-server'], why: 'Notary v1 interop and migration tests' },
   { pkg: 'openssl', bins: ['openssl'], why: 'throwaway TLS certificates for notary-server' },
   { pkg: 'jq', bins: ['jq'], why: 'tests run the README\'s jq filters over `verify --json` as a deploy gate does' },
+  // Installed only when no `kubectl` is on PATH (pretest checks the binary, not the package): the
+  // cloud SDK's kubectl package, already on many machines, conflicts with Debian's kubernetes-client.
+  { pkg: 'kubernetes-client', bins: ['kubectl'], why: 'admission and manifest tests build Kubernetes objects with kubectl --dry-run=client' },
 ];

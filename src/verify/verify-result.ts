@@ -2,7 +2,7 @@
 // library's verifyImages/verifyNotaryImages, and the front ends built on them):
 // exactly one result per reference, in the order given, and one exit code.
 
-import { EXIT, type ErrorKind, type SignetError } from '../errors.js';
+import { EXIT, worstExit, type ErrorKind, type SignetError } from '../errors.js';
 
 /** Bumped when a field changes meaning or disappears; new optional fields do not bump it. */
 export const VERIFY_SCHEMA_VERSION = 1;
@@ -22,6 +22,10 @@ export interface VerifiedResult {
   target?: string;
   mediaType?: string;
   custom?: Record<string, unknown>;
+  /** `file` for a file target (`file:PATH`); absent for images. */
+  kind?: 'file';
+  /** File targets: every signed hash checked (hex). */
+  hashes?: Record<string, string>;
   /** Notary v1 verification: the collection and tag. */
   gun?: string;
   tag?: string;
@@ -41,7 +45,7 @@ export interface VerifyReport {
   schemaVersion: typeof VERIFY_SCHEMA_VERSION;
   /** True only when every reference verified (exitCode 0). */
   ok: boolean;
-  /** The process exit code for the whole batch; see batchExitCode. */
+  /** The process exit code for the whole batch; see worstExit in errors.ts. */
   exitCode: number;
   results: VerifyResult[];
   /** Trust metadata bytes downloaded (signet trust repositories only). */
@@ -76,24 +80,11 @@ export const VERIFY_ERROR_CODES = {
   unexpected: 'inconclusive: an unexpected failure while checking',
 } as const;
 
-/**
- * Exit precedence for a mixed batch: 1 (invalid: something must not be
- * deployed) outranks 3 (inconclusive: could not check), which outranks 2
- * (usage/configuration); 0 only when every reference verified.
- */
-export function batchExitCode(kinds: Iterable<ErrorKind | 'ok'>): number {
-  let code: number = EXIT.ok;
-  for (const kind of kinds) {
-    if (kind === 'ok') continue;
-    const own = EXIT[kind];
-    if (own === EXIT.invalid || (own === EXIT.inconclusive && code !== EXIT.invalid) || code === EXIT.ok) code = own;
-  }
-  return code;
-}
-
 /** The report for a batch of outcomes (one per reference, in order). */
 export function verifyReport(outcomes: readonly VerifyOutcome[], extra: { bytesDownloaded?: number } = {}): VerifyReport {
-  const exitCode = batchExitCode(outcomes.map((o) => (o.ok ? 'ok' : o.error.kind)));
+  // Exit precedence for a mixed batch (worstExit): 1 (invalid: something must not be deployed)
+  // outranks 3 (inconclusive: could not check), which outranks 2 (usage); 0 only when all verified.
+  const exitCode = worstExit(outcomes.flatMap((o) => (o.ok ? [] : [o.error])));
   const results = outcomes.map((o): VerifyResult => {
     if (o.ok) return o;
     return { ok: false, reference: o.reference, error: { code: o.error.code, kind: o.error.kind, message: o.error.message } };

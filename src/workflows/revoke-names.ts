@@ -3,13 +3,13 @@
 // as is; anything else is an image reference (`oci-layout:…`, or a registry
 // reference whose host is dropped: target names never carry one).
 
-import type { ImageReference } from '../image/image-reference.js';
 import { LAYOUT_PREFIX } from '../image/image-reference.js';
+import { isFileReference } from '../files/file-reference.js';
 import type { RevokeRequest } from '../trust/revoke-targets.js';
 import { parseTargetName } from '../trust/target-names.js';
 import { TrustRepository } from '../trust/trust-repository.js';
 import { digestTargetName, tagTargetName } from '../image/image-reference.js';
-import { parseReferences, type ReferenceOptions } from './references.js';
+import { parseEachTargetReference, type ReferenceOptions, type TargetReference } from './references.js';
 import { resolveTrust, type ResolvedTrust, type TrustOptions } from './resolve-trust.js';
 import type { SignetContext } from './context.js';
 import { SignetError, UsageError } from '../errors.js';
@@ -20,8 +20,8 @@ export interface RevokeItem {
   name: string;
   text: string;
   request: RevokeRequest;
-  /** The image reference, when the argument was read as one (gives `{registry}` to store templates). */
-  ref?: ImageReference;
+  /** The image or file reference, when the argument was read as one (gives `{registry}` to store templates). */
+  ref?: TargetReference;
 }
 
 /**
@@ -33,7 +33,7 @@ export interface RevokeItem {
  * (`docker.io/library/app:2.0`) or `--name` is always an image reference.
  */
 export async function revokeItems(texts: readonly string[], options: ReferenceOptions & TrustOptions, ctx: SignetContext): Promise<RevokeItem[]> {
-  const refs = await parseEach(texts, options, ctx);
+  const refs = await parseEachTargetReference(texts, options, ctx);
   const listings = new Map<string, Promise<Set<string>>>();
   const signedIn = (trust: ResolvedTrust): Promise<Set<string>> => {
     const key = `${trust.store.location}\n${trust.rootPath}`;
@@ -56,7 +56,7 @@ export async function revokeItems(texts: readonly string[], options: ReferenceOp
   const items: RevokeItem[] = [];
   for (const [i, text] of texts.entries()) {
     const ref = refs[i];
-    const literal = options.name || text.startsWith(LAYOUT_PREFIX) ? undefined : literalTarget(text);
+    const literal = options.name || text.startsWith(LAYOUT_PREFIX) || isFileReference(text) ? undefined : literalTarget(text);
     const fromRef = ref instanceof SignetError ? undefined : itemOf(ref!);
     if (literal && (!fromRef || targetOf(literal) !== targetOf(fromRef))) {
       if (await isSigned(literal, options, ctx, signedIn)) {
@@ -76,23 +76,19 @@ export async function revokeItems(texts: readonly string[], options: ReferenceOp
   return items;
 }
 
-async function parseEach(texts: readonly string[], options: ReferenceOptions, ctx: SignetContext): Promise<Array<ImageReference | SignetError>> {
-  return Promise.all(
-    texts.map(async (text) => {
-      try {
-        return (await parseReferences([text], options, ctx))[0]!;
-      } catch (error) {
-        if (error instanceof SignetError) return error;
-        throw error;
-      }
-    }),
-  );
-}
-
-/** `name:tag` or `name@sha256:…` taken literally, when the text has that shape and no registry host. */
+/**
+ * The text taken literally as a target name when it has no registry host:
+ * `name:tag`, `name@sha256:…`, or any other name (file targets, `files/app.tar.gz`).
+ */
 function literalTarget(text: string): RevokeItem | undefined {
+  if (text === '' || /\s/.test(text)) return undefined;
   const parsed = parseTargetName(text);
-  if (!parsed || parsed.name.includes(':') || parsed.name.includes('@') || /\s/.test(text)) return undefined;
+  if (!parsed) {
+    const first = text.split('/')[0]!;
+    if (text.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return undefined;
+    return { name: text, text, request: { kind: 'target', name: text } };
+  }
+  if (parsed.name.includes(':') || parsed.name.includes('@')) return undefined;
   const first = parsed.name.split('/')[0]!;
   if (parsed.name.includes('/') && (first.includes('.') || first === 'localhost')) return undefined; // a registry host
   if (parsed.digest !== undefined) {
@@ -103,7 +99,8 @@ function literalTarget(text: string): RevokeItem | undefined {
   return { name: parsed.name, text, request: { kind: 'tag', name: parsed.name, tag: parsed.tag } };
 }
 
-function itemOf(ref: ImageReference): RevokeItem {
+function itemOf(ref: TargetReference): RevokeItem {
+  if (ref.kind === 'file') return { name: ref.name, text: ref.text, ref, request: { kind: 'target', name: ref.name } };
   if (ref.digest) return { name: ref.name, text: ref.text, ref, request: { kind: 'digest', digest: ref.digest, name: ref.name } };
   if (ref.tag) return { name: ref.name, text: ref.text, ref, request: { kind: 'tag', name: ref.name, tag: ref.tag } };
   throw new UsageError('no-tag', `${ref.text} names neither a tag nor a digest; revoke NAME:TAG or NAME@sha256:…`);
@@ -111,6 +108,7 @@ function itemOf(ref: ImageReference): RevokeItem {
 
 function targetOf(item: RevokeItem): string {
   const r = item.request;
+  if (r.kind === 'target') return r.name;
   return r.kind === 'tag' ? tagTargetName(r.name, r.tag) : digestTargetName(r.name ?? item.name, r.digest);
 }
 

@@ -1,5 +1,6 @@
-// `signet revoke`: remove tags (and the digest targets only they kept), or
-// every target pointing at a digest, then publish once per trust repository.
+// `signet revoke`: remove tags (and the digest targets only they kept), file
+// targets, or every target pointing at a digest, then publish once per trust
+// repository.
 // A bare --digest with no repository chosen is revoked in every repository of
 // the trust policy that signs it.
 

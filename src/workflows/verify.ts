@@ -1,14 +1,14 @@
 // `signet verify`: one TUF refresh per trust repository (tuf-js), then each
-// image resolved and checked against its signed target. Each reference gets
-// its own outcome; invalid and inconclusive stay distinct.
+// image resolved (or file hashed) and checked against its signed target. Each
+// reference gets its own outcome; invalid and inconclusive stay distinct.
 
-import type { ImageReference } from '../image/image-reference.js';
 import { ImageSources } from './image-sources.js';
 import { withTrustSession } from '../verify/trust-session.js';
 import { asMissingImage, verifyManifest, type VerifiedImage } from '../verify/verify-image.js';
 import { InconclusiveError, SignetError } from '../errors.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
-import { parseEachReference, type ReferenceOptions } from './references.js';
+import { parseEachTargetReference, type ReferenceOptions, type TargetReference } from './references.js';
+import { verifyFile, type VerifiedFile } from '../verify/verify-file.js';
 import { mapLimit } from './map-limit.js';
 import type { SignetContext } from './context.js';
 import { LIMITS } from '../limits.js';
@@ -19,7 +19,7 @@ export interface VerifyOptions extends TrustOptions, ReferenceOptions {
 }
 
 /** One reference's outcome (see src/verify/verify-result.ts, the one result type). */
-export type VerifyOutcome = GenericOutcome<VerifiedImage>;
+export type VerifyOutcome = GenericOutcome<VerifiedImage> | GenericOutcome<VerifiedFile>;
 
 /** Feed `outcomes` to verifyReport (src/verify/verify-result.ts) for the `--json` shape and exit code. */
 export interface VerifyReport {
@@ -30,9 +30,9 @@ export interface VerifyReport {
 }
 
 export async function verifyImages(texts: readonly string[], options: VerifyOptions, ctx: SignetContext): Promise<VerifyReport> {
-  const parsed = await parseEachReference(texts, options, ctx);
-  const refs = parsed.filter((p): p is ImageReference => !(p instanceof SignetError));
-  const byRef = new Map<ImageReference, VerifyOutcome>();
+  const parsed = await parseEachTargetReference(texts, options, ctx);
+  const refs = parsed.filter((p): p is TargetReference => !(p instanceof SignetError));
+  const byRef = new Map<TargetReference, VerifyOutcome>();
   let bytesDownloaded = 0;
   const sources = new ImageSources(ctx.registry);
   let done = 0;
@@ -47,7 +47,7 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
     // A reader that catches a publish half-way (a file the metadata names is
     // not there yet) retries a bounded number of times rather than failing.
     for (let attempt = 0; ; attempt++) {
-      const outcomes = new Map<ImageReference, VerifyOutcome>();
+      const outcomes = new Map<TargetReference, VerifyOutcome>();
       try {
         await withTrustSession(source, async (session) => {
           await mapLimit(group.items, options.concurrency ?? 8, async (ref) => {
@@ -75,8 +75,9 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
   return { outcomes, bytesDownloaded };
 }
 
-async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: ImageReference, sources: ImageSources): Promise<VerifyOutcome> {
+async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: TargetReference, sources: ImageSources): Promise<VerifyOutcome> {
   try {
+    if (ref.kind === 'file') return { ok: true, ...(await verifyFile(session, ref)) };
     const source = await sources.for(ref);
     const manifest = await source.getManifest(ref);
     return { ok: true, ...(await verifyManifest(session, ref, manifest)) };

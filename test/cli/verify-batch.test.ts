@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { makeSignetEnv, TEST_PASSPHRASE, type SignetEnv } from '../support/signet-env.js';
 import { Keystore } from '../../src/keys/keystore.js';
-import { batchExitCode, VERIFY_ERROR_CODES, VERIFY_SCHEMA_VERSION, type VerifyReport } from '../../src/verify/verify-result.js';
+import { SignetError, worstExit, type ErrorKind } from '../../src/errors.js';
+import { VERIFY_ERROR_CODES, VERIFY_SCHEMA_VERSION, type VerifyReport } from '../../src/verify/verify-result.js';
 
 let s: SignetEnv;
 beforeAll(async () => {
@@ -90,8 +91,9 @@ describe('the README jq lines over verify --json', () => {
   });
 });
 
-describe('batchExitCode (the documented precedence)', () => {
+describe('worstExit (the documented precedence)', () => {
   it('ranks invalid over inconclusive over usage over ok', () => {
+    const batchExitCode = (kinds: Array<ErrorKind | 'ok'>) => worstExit(kinds.flatMap((k) => (k === 'ok' ? [] : [new SignetError(k, 'x', 'x')])));
     expect(batchExitCode([])).toBe(0);
     expect(batchExitCode(['ok', 'ok'])).toBe(0);
     expect(batchExitCode(['ok', 'usage'])).toBe(2);

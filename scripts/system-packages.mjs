@@ -9,4 +9,7 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'opensc', bins: ['pkcs11-tool'], why: 'token tests make a key outside signet with pkcs11-tool' },
   { pkg: 'g++', bins: ['g++'], why: 'the optional pkcs11js binding builds with node-gyp at npm install' },
   { pkg: 'make', bins: ['make'], why: 'the optional pkcs11js binding builds with node-gyp at npm install' },
+  // Installed only when no `kubectl` is on PATH (pretest checks the binary, not the package): the
+  // cloud SDK's kubectl package, already on many machines, conflicts with Debian's kubernetes-client.
+  { pkg: 'kubernetes-client', bins: ['kubectl'], why: 'admission and manifest tests build Kubernetes objects with kubectl --dry-run=client' },
 ];

@@ -21,7 +21,7 @@ export function registerList(program: Command, cli: CliRuntime): void {
     const listOptions: Parameters<typeof listSigned>[1] = {};
     if (options.trustRepo) listOptions.trustRepo = options.trustRepo;
     if (options.root) listOptions.root = options.root;
-    const ctx = cli.context(options);
+    const ctx = await cli.storeContext(options);
     const { withoutRegistryHost } = await import('../../registry/reference.js');
     const report = await listSigned(withoutRegistryHost(prefix), listOptions, ctx);
     for (const role of report.expired) ctx.log(`warning: ${role} has expired; verification will fail until it is re-signed`);

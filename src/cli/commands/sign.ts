@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { UsageError } from '../../errors.js';
-import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, withNameOption, withOutputOptions, withPassphraseOptions, withTrustOptions } from '../options.js';
 
 interface SignCommandOptions extends CommonOptions, RegistryCommandOptions {
@@ -40,8 +40,7 @@ export function registerSign(program: Command, cli: CliRuntime): void {
     if (options.name) signOptions.name = options.name;
     if (options.role) signOptions.role = options.role;
     if (options.allTags) signOptions.allTags = true;
-    const ctx = cli.context(options);
-    ctx.registry = await registryOptionsFrom(cli.io, options);
+    const ctx = await cli.storeContext(options);
     const results = await signImages(refs, signOptions, ctx);
     cli.print(options, { signed: results }, () =>
       results.map((r) => `signed ${r.tag ? `${r.name}:${r.tag}` : r.name} ${r.digest} (${r.targets.length} target${r.targets.length === 1 ? '' : 's'}) in ${r.trustRepository}`),
@@ -56,8 +55,7 @@ async function signDetachedCommand(cli: CliRuntime, refs: string[], options: Sig
   if (options.trustRepo) detachedOptions.trustRepo = options.trustRepo;
   if (options.root) detachedOptions.root = options.root;
   if (options.name) detachedOptions.name = options.name;
-  const ctx = cli.context(options);
-  ctx.registry = await registryOptionsFrom(cli.io, options);
+  const ctx = await cli.storeContext(options);
   const result = await signDetachedImages(refs, detachedOptions, ctx);
   cli.print(options, result, () => [
     `wrote ${result.role} v${result.version} to ${result.file}: signed by ${result.signatures.valid.length}/${result.signatures.threshold} keys`,

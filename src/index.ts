@@ -54,13 +54,21 @@ export { pullImage, type PullResult } from './registry/pull-image.js';
 // verification
 export { withTrustSession, type TrustSession, type TrustSource } from './verify/trust-session.js';
 export { verifyManifest, type VerifiedImage } from './verify/verify-image.js';
+export { verifyFile, type VerifiedFile } from './verify/verify-file.js';
+export { ContentCheck, checkBytes, checkStream, type SignedContent, type ReceivedContent } from './verify/content-check.js';
+export { parseFileReference, type FileReference } from './files/file-reference.js';
 // policy and workflows
 export * from './policy/trust-policy.js';
 export type { SignetContext } from './workflows/context.js';
 export { initTrustRepository } from './workflows/init.js';
-export { signImages, targetsFor } from './workflows/sign.js';
+export { signImages, targetsFor, type SignedTarget } from './workflows/sign.js';
 export { migrateTrustRepository, binsStatus } from './workflows/bins.js';
 export { verifyImages } from './workflows/verify.js';
+// Deploy manifests (Kubernetes YAML, Compose): find images, verify, pin
+export { verifyManifests, type ManifestReport, type ManifestResult } from './workflows/verify-manifests.js';
+export { manifestImages, type ManifestImage } from './manifests/manifest-file.js';
+export { workloadImages, type ImageSite } from './manifests/workload-images.js';
+export { pinImages, pinnedName } from './manifests/pin-images.js';
 export { listSigned } from './workflows/list.js';
 export { pullVerifiedImage } from './workflows/pull.js';
 export { publishSignedRoot } from './workflows/root-publish.js';

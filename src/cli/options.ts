@@ -24,6 +24,21 @@ export function withNameOption(command: Command): Command {
   return command.addOption(new Option('--name <repository>', 'repository name for oci-layout: references (default: the directory name); for registry references, the name the image was signed under (verify a copy in another repository)'));
 }
 
+/** How `file:` references are named as targets (see files/file-reference.ts). */
+export function withFileNameOptions(command: Command): Command {
+  return command
+    .option('--target-name <name>', 'the target name of the one file: reference (default: files/<basename>)')
+    .option('--file-prefix <prefix>', 'prefix of the target names of file: references (default: files/); e.g. files/team/ for a delegation scoped to files/team/*');
+}
+
+/** The file naming flags as workflow options. */
+export function fileNameOptionsFrom(options: { targetName?: string; filePrefix?: string }): { targetName?: string; filePrefix?: string } {
+  const out: { targetName?: string; filePrefix?: string } = {};
+  if (options.targetName !== undefined) out.targetName = options.targetName;
+  if (options.filePrefix !== undefined) out.filePrefix = options.filePrefix;
+  return out;
+}
+
 /** Attach worked examples to a command's help. */
 export function examples(command: Command, lines: string[]): Command {
   return command.addHelpText('after', `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);

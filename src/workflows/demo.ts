@@ -69,7 +69,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   say('3. Sign both tags (tag and digest targets; the index also signs its platform manifests):');
   for (const signed of await signImages([ref('1.0'), ref('2.0')], {}, ctx)) {
-    say(`   signed app:${signed.tag} = ${signed.digest} (${signed.targets.length} targets)`);
+    say(`   signed app:${signed.kind === 'image' ? signed.tag : signed.name} = ${signed.digest} (${signed.targets.length} targets)`);
   }
 
   say('4. Verify both tags: from the pinned root, check the signatures, versions and expiry of every');

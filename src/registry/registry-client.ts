@@ -10,7 +10,7 @@ import { ociDigest, isSha256Digest } from '../metadata/digest.js';
 import { isRecord } from '../metadata/types.js';
 import { InconclusiveError, SignetError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { type Headers, type HttpRequest, type HttpResponse, HttpTransport, header, readBounded, redactUrl } from './http-transport.js';
+import { type ExchangeOptions, type Headers, type HttpRequest, type HttpResponse, HttpTransport, header, readBounded, redactUrl } from './http-transport.js';
 import { Authenticator } from './authenticator.js';
 import { drainFlowing } from './flowing-body.js';
 import { registryError } from './registry-errors.js';
@@ -58,7 +58,11 @@ export class RegistryClient {
     if (!found) {
       found = this.probe(registry);
       this.bases.set(registry, found);
-      found.catch(() => this.bases.delete(registry));
+      // A host too slow to answer the probe stays failed for this client: every later
+      // call would wait out the same deadline again.
+      found.catch((error: unknown) => {
+        if (!(error instanceof SignetError && error.code === 'registry-timeout')) this.bases.delete(registry);
+      });
     }
     return found;
   }
@@ -82,7 +86,7 @@ export class RegistryClient {
    * Send a request to `repo`'s registry with credentials for `scope`, answering
    * one 401 challenge. `handle` sees any non-401 response.
    */
-  private async send<T>(repo: Repository, scope: Scope | '', build: (base: URL) => Omit<HttpRequest, 'auth'>, what: string, handle: (res: HttpResponse) => Promise<T>): Promise<T> {
+  private async send<T>(repo: Repository, scope: Scope | '', build: (base: URL) => Omit<HttpRequest, 'auth'>, what: string, handle: (res: HttpResponse) => Promise<T>, exchange: ExchangeOptions = {}): Promise<T> {
     const base = await this.base(repo.registry);
     const request = build(base);
     const scopeText = scope === '' ? '' : `repository:${repo.repository}:${scope}`;
@@ -91,9 +95,13 @@ export class RegistryClient {
     let auth: Headers | undefined = sameOrigin ? await this.auth.headersFor(repo.registry, scopeText) : undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       const outcome = await this.transport.exchange({ ...request, ...(auth ? { auth } : {}), allowHttp }, async (res) => {
+        // A 401 from another origin (a blob store the registry redirected to) is never
+        // answered: the registry's credentials, and tokens fetched with them, go only to
+        // the registry's own origin and to the token realm the registry itself named.
+        if (res.status === 401 && res.url.origin !== base.origin) throw foreignChallenge(repo.registry, res.url, what);
         if (res.status === 401 && attempt === 0 && sameOrigin) return { challenge: header(res, 'www-authenticate') ?? '' };
         return { value: await handle(res) };
-      });
+      }, exchange);
       if ('value' in outcome) return outcome.value;
       auth = await this.auth.answer(repo.registry, scopeText, outcome.challenge, what);
     }
@@ -202,7 +210,7 @@ export class RegistryClient {
       const found = `sha256:${hash.digest('hex')}`;
       if (received !== size) throw new VerificationError('size-mismatch', `${what}: expected ${size} bytes, received ${received}`);
       if (found !== digest) throw new VerificationError('digest-mismatch', `${what}: expected ${digest} but the bytes received hash to ${found}`);
-    });
+    }, { expectedBytes: size });
   }
 
   /** Does the repository hold this blob? */
@@ -229,7 +237,7 @@ export class RegistryClient {
     location.searchParams.set('digest', digest);
     await this.send(repo, 'pull,push', () => ({ method: 'PUT', url: location, headers: { 'content-type': 'application/octet-stream' }, body: bytes }), what, async (res) => {
       if (res.status !== 201) throw await registryError('PUT', res, what);
-    });
+    }, { expectedBytes: bytes.length });
     return digest;
   }
 
@@ -248,6 +256,13 @@ export class RegistryClient {
   async close(): Promise<void> {
     await this.transport.close();
   }
+}
+
+function foreignChallenge(registry: string, url: URL, what: string): InconclusiveError {
+  return new InconclusiveError(
+    'foreign-auth-challenge',
+    `${what}: the registry ${registry} redirected to ${url.host}, which asks for credentials (${redactUrl(url)}); signet sends ${registry}'s credentials only to ${registry} and the token service it names, so this download cannot be made`,
+  );
 }
 
 function manifestUrl(base: URL, repository: string, reference: string): URL {

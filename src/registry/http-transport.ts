@@ -4,7 +4,7 @@
 // verification; network failures become InconclusiveError (exit 3).
 
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from './undici-core.js';
 import { InconclusiveError, SignetError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { DEFAULT_DEADLINE_MS, DEFAULT_MIN_BYTES_PER_SECOND, type RegistryClientOptions } from './registry-options.js';
@@ -23,6 +23,8 @@ export interface HttpRequest {
   auth?: Headers;
   /** May a redirect go to http: on this host? (plain-HTTP policy, decided by the caller) */
   allowHttp?: (url: URL) => boolean;
+  /** Send once, no retry (a probe whose failure is an answer). */
+  once?: boolean;
 }
 
 /** Per-exchange settings. */
@@ -209,7 +211,7 @@ export class HttpTransport {
 
   private async sendWithRetries(request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt++) {
-      const last = attempt >= this.maxAttempts;
+      const last = attempt >= this.maxAttempts || request.once === true;
       let res: HttpResponse;
       try {
         res = await this.sendFollowingRedirects(request, signal);

@@ -14,7 +14,7 @@ import { type ExchangeOptions, type Headers, type HttpRequest, type HttpResponse
 import { Authenticator } from './authenticator.js';
 import { drainFlowing } from './flowing-body.js';
 import { registryError } from './registry-errors.js';
-import { type RegistryClientOptions, plainHttpAllowed } from './registry-options.js';
+import { type RegistryClientOptions, isLoopbackHost, plainHttpAllowed } from './registry-options.js';
 import { DEFAULT_REGISTRY, DOCKER_HUB_ENDPOINT } from './reference.js';
 
 /** Every manifest type signet understands; distribution 2.8 answers 404 to OCI manifests without the OCI types here. */
@@ -52,6 +52,9 @@ export class RegistryClient {
   /**
    * The base URL of a registry: HTTPS, or plain HTTP for a loopback or
    * `--insecure-registry` host that does not speak TLS (found by one probe, then cached).
+   * A loopback host is asked in plain HTTP first (any answer but 400 means it
+   * speaks HTTP): a local registry is nearly always plain HTTP, and a TLS probe
+   * costs a TLS context (the CA bundle) and a round trip on every run.
    */
   private base(registry: string): Promise<URL> {
     let found = this.bases.get(registry);
@@ -71,6 +74,16 @@ export class RegistryClient {
     const host = registry === DEFAULT_REGISTRY ? DOCKER_HUB_ENDPOINT : registry;
     const https = new URL(`https://${host}/`);
     if (!this.mayUseHttp(host)) return https;
+    const http = new URL(`http://${host}/`);
+    if (isLoopbackHost(host)) {
+      try {
+        const status = await this.transport.exchange({ method: 'GET', url: new URL('/v2/', http), once: true }, async (res) => res.status);
+        // A TLS server answers plain HTTP with 400 (or closes): then try HTTPS.
+        if (status !== 400) return http;
+      } catch (error) {
+        if (error instanceof SignetError && error.code === 'registry-timeout') throw error;
+      }
+    }
     try {
       await this.transport.exchange({ method: 'GET', url: new URL('/v2/', https) }, async () => undefined);
       return https;
@@ -78,7 +91,7 @@ export class RegistryClient {
       // Fall back to plain HTTP when the host does not speak TLS (or is down: the
       // plain request then reports that). A certificate problem is reported, never downgraded.
       if (error instanceof SignetError && (error.code === 'registry-tls' || error.code === 'registry-timeout')) throw error;
-      return new URL(`http://${host}/`);
+      return http;
     }
   }
 

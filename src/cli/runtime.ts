@@ -11,6 +11,7 @@ import { progressReporter } from './progress-bar.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { closeOpenTokens } from '../keys/token-loader.js';
 import { parseKeyAlgorithm } from '../keys/key-schemes.js';
+import { registryOptionsFrom, type RegistryCommandOptions } from './registry-options.js';
 
 export interface CommonOptions extends PassphraseOptions {
   json?: boolean;
@@ -62,6 +63,17 @@ export class CliRuntime {
   /** Release what the command's contexts opened (PKCS#11 sessions); never throws. */
   async close(): Promise<void> {
     await closeOpenTokens();
+  }
+
+  /**
+   * The context of a command that opens a store or an image: the registry
+   * options and credential sources (flags, docker config, credential helpers)
+   * are always filled in, so no such command can forget them.
+   */
+  async storeContext(options: CommonOptions & RegistryCommandOptions = {}): Promise<SignetContext> {
+    const ctx = this.context(options);
+    ctx.registry = await registryOptionsFrom(this.io, options);
+    return ctx;
   }
 
   /** Print a result: JSON (stable, for machines) or lines for people. */

@@ -1,14 +1,15 @@
 // The one parser of public key files, wherever a key is named (root create,
-// delegation add, key rotate, root rotate …): signet's export
-// (signet-public-key/v1, what `key generate --public-out` and `key export`
-// write), a bare TUF key object, `{ "public": <TUF key> }`, or an SPKI PEM.
-// Each is read bounded, symlinks refused. Key types are handled in one place,
-// normalizePublicKey (and pemKey for PEM).
+// delegation add, key rotate, root rotate …; see public-key-input.ts): signet's
+// export (signet-public-key/v1, what `key generate --public-out` and `key
+// export` write), a bare TUF key object, `{ "public": <TUF key> }`, or an SPKI
+// PEM (ed25519 or ECDSA P-256). Each is read bounded, symlinks refused; key
+// types are handled in key-schemes.ts.
 
 import { createPublicKey } from 'node:crypto';
 import type { KeyJSON } from '../metadata/types.js';
 import { isRecord } from '../metadata/types.js';
-import { ED25519, ed25519KeyJSON } from './ed25519.js';
+import { ED25519 } from './ed25519.js';
+import { keyJSONOfKeyObject, normalizePublicKey } from './key-schemes.js';
 import { keyIdOf, shortKeyId } from './key-id.js';
 import { readFileBounded } from '../store/atomic-file.js';
 import { UsageError } from '../errors.js';
@@ -52,7 +53,7 @@ export function parsePublicKey(bytes: Uint8Array, where: string): PublicKeyRead 
   if (!isRecord(doc)) throw new UsageError('bad-public-key', `${where} is not a public key file`);
   if (typeof doc['format'] === 'string' && doc['format'].startsWith('signet-key/')) throw privateKeyGiven(where);
   if (doc['format'] === PUBLIC_KEY_FORMAT) {
-    const key = normalizePublicKey(doc['key'], where);
+    const key = checkKey(doc['key'], where);
     const keyId = keyIdOf(key);
     if (doc['keyid'] !== keyId) {
       throw new UsageError('public-key-mismatch', `${where} claims key id ${shortKeyId(String(doc['keyid']))} but holds key ${shortKeyId(keyId)}; it was modified`);
@@ -62,27 +63,14 @@ export function parsePublicKey(bytes: Uint8Array, where: string): PublicKeyRead 
     return read;
   }
   // `{ "public": <TUF key> }` (other tools' key documents), else a bare TUF key object.
-  const key = normalizePublicKey(isRecord(doc['public']) && !isRecord(doc['keyval']) ? doc['public'] : doc, where);
+  const key = checkKey(isRecord(doc['public']) && !isRecord(doc['keyval']) ? doc['public'] : doc, where);
   return { keyId: keyIdOf(key), key };
 }
 
-/**
- * A TUF key object checked and rebuilt from its public value alone, so no
- * extra field rides along into signed metadata (the key id covers only the
- * standard fields). The one place that knows key types: ed25519 today.
- */
-export function normalizePublicKey(value: unknown, where: string): KeyJSON {
+/** ed25519 or ECDSA P-256 keys in the TUF form signet writes, rebuilt so no extra fields ride along into root.json. */
+function checkKey(value: unknown, where: string): KeyJSON {
   if (!isRecord(value) || !isRecord(value['keyval'])) throw new UsageError('bad-public-key', `${where} does not hold a TUF key object`);
-  const { keytype, scheme } = value;
-  const hex = value['keyval']['public'];
-  if (keytype !== ED25519 || scheme !== ED25519) {
-    throw new UsageError('unsupported-key-type', `${where} holds a ${String(keytype)}/${String(scheme)} key; signet keys are ed25519`);
-  }
-  if (typeof hex !== 'string' || !/^[0-9a-f]{64}$/.test(hex)) {
-    throw new UsageError('bad-public-key', `${where}: an ed25519 public key is 64 lowercase hex digits`);
-  }
-  // Rebuild it: no extra fields ride along into root.json.
-  return ed25519KeyJSON(Buffer.from(hex, 'hex'));
+  return normalizePublicKey(value, where);
 }
 
 function fromPem(text: string, where: string): PublicKeyRead {
@@ -92,24 +80,18 @@ function fromPem(text: string, where: string): PublicKeyRead {
   } catch (cause) {
     throw new UsageError('bad-public-key', `${where} is not a readable PEM public key`, { cause });
   }
-  const key = pemKey(jwk, where);
+  const key = keyJSONOfKeyObject(createPublicKey({ key: text, format: 'pem' }));
+  if (!key) throw new UsageError('unsupported-key-type', `${where} holds a ${jwk.crv ?? jwk.kty ?? 'different'} key; signet keys are ed25519 or ECDSA P-256`);
   return { keyId: keyIdOf(key), key };
-}
-
-/** The TUF key for a PEM public key (as JWK); ed25519 today. */
-function pemKey(jwk: { kty?: string; crv?: string; x?: string }, where: string): KeyJSON {
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
-    throw new UsageError('unsupported-key-type', `${where} holds a ${jwk.crv ?? jwk.kty ?? 'different'} key; signet keys are ed25519`);
-  }
-  return ed25519KeyJSON(Buffer.from(jwk.x, 'base64url'));
 }
 
 function privateKeyGiven(where: string): UsageError {
   return new UsageError('private-key-given', `${where} is a private key; pass the public key (\`signet key export KEYID > key.pub.json\`)`);
 }
 
-/** The SPKI PEM form of an ed25519 TUF key, for tools that want PEM. */
+/** The SPKI PEM form of a TUF key, for tools that want PEM (an ECDSA key already is one). */
 export function publicKeyPem(key: KeyJSON): string {
+  if (key.keytype !== ED25519) return key.keyval.public;
   const x = Buffer.from(key.keyval.public, 'hex').toString('base64url');
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' }).export({ format: 'pem', type: 'spki' }).toString();
 }

@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { Keystore, type KeyInfo } from '../keys/keystore.js';
+import type { KeyInfo } from '../keys/keystore.js';
 import { buildRoot } from '../trust/root-builder.js';
 import { initializeRepository, requireEmptyStore } from '../trust/initialize.js';
 import { signEnvelope } from '../metadata/signing.js';
@@ -50,20 +50,19 @@ export interface InitResult {
 
 export async function initTrustRepository(location: string, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
   const store = await openStore(location, ctx.cwd, ctx.registry ?? {});
-  const keystore = new Keystore(ctx.home);
-  if (options.rootFile) return initFromCeremonyRoot(store, resolve(ctx.cwd, options.rootFile), options, keystore, ctx);
+  if (options.rootFile) return initFromCeremonyRoot(store, resolve(ctx.cwd, options.rootFile), options, ctx);
   // Refuse a used store before generating keys for it (initializeRepository checks again under the lock).
   await requireEmptyStore(store);
   const keys = new Map<RoleType, KeyInfo>();
   try {
     for (const role of TOP_LEVEL_ROLES) {
-      const info = await keystore.generate(role, store.location, ctx.passphrases, ctx.now);
+      const info = await ctx.keys.generate(role, store.location, ctx.now);
       ctx.log(`generated ${role} key ${shortKeyId(info.keyId)}`);
       keys.set(role, info);
     }
-    return await initializeWithKeys(store, keys, keystore, options, ctx);
+    return await initializeWithKeys(store, keys, options, ctx);
   } catch (error) {
-    await removeUnpublishedKeys(store, [...keys.values()], keystore, ctx);
+    await removeUnpublishedKeys(store, [...keys.values()], ctx);
     throw error;
   }
 }
@@ -74,7 +73,7 @@ export async function initTrustRepository(location: string, options: InitOptions
  * removed, so a retry starts clean. When the store cannot be checked they are
  * kept (they might sign a published repository) and listed.
  */
-async function removeUnpublishedKeys(store: MetadataStore, generated: readonly KeyInfo[], keystore: Keystore, ctx: SignetContext): Promise<void> {
+async function removeUnpublishedKeys(store: MetadataStore, generated: readonly KeyInfo[], ctx: SignetContext): Promise<void> {
   if (generated.length === 0) return;
   let published: boolean | undefined;
   try {
@@ -84,20 +83,20 @@ async function removeUnpublishedKeys(store: MetadataStore, generated: readonly K
   }
   const ids = generated.map((k) => shortKeyId(k.keyId)).join(', ');
   if (published === false) {
-    for (const key of generated) await keystore.remove(key.keyId).catch(() => undefined);
+    for (const key of generated) await ctx.keys.remove(key.keyId).catch(() => undefined);
     ctx.log(`removed the ${generated.length} key(s) generated for this attempt (${ids}); nothing was published`);
   } else {
     ctx.log(`kept the key(s) generated for this attempt (${ids}): ${published ? 'the store holds a timestamp' : 'the store could not be checked'}; \`signet key remove KEYID\` removes them`);
   }
 }
 
-async function initializeWithKeys(store: MetadataStore, keys: Map<RoleType, KeyInfo>, keystore: Keystore, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
+async function initializeWithKeys(store: MetadataStore, keys: Map<RoleType, KeyInfo>, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
   const spec = { keys: [] as KeyInfo['publicKey'][], threshold: 1 };
   const roles = Object.fromEntries(TOP_LEVEL_ROLES.map((role) => [role, { ...spec, keys: [keys.get(role)!.publicKey] }])) as Record<RoleType, typeof spec>;
   const rootSpec: Parameters<typeof buildRoot>[0] = { roles, now: ctx.now };
   if (options.expirySeconds) rootSpec.expirySeconds = options.expirySeconds;
   const root = buildRoot(rootSpec);
-  const signers = keystore.signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   await signEnvelope(root, await signers('root', root.signed.roles['root']!.keyids));
   await initializeRepository(store, root, initializeOptions(signers, options, ctx));
   return pinAndRecord(store.location, root, TOP_LEVEL_ROLES.map((role) => ({ role, keyId: keys.get(role)!.keyId })), options, ctx);
@@ -110,11 +109,11 @@ function initializeOptions(signers: Parameters<typeof initializeRepository>[2]['
 }
 
 /** `signet init --root-file`: the ceremony's root (already at threshold) starts the repository. */
-async function initFromCeremonyRoot(store: MetadataStore, rootFile: string, options: InitOptions, keystore: Keystore, ctx: SignetContext): Promise<InitResult> {
+async function initFromCeremonyRoot(store: MetadataStore, rootFile: string, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
   const root = await readRootFile(rootFile);
   // TUF 5.3.4 for the first root: it must carry its own threshold of root signatures.
   requireThreshold({ ...rootThreshold(root), role: `root v${root.signed.version} in ${rootFile}` });
-  await initializeRepository(store, root, initializeOptions(keystore.signerProvider(ctx.passphrases), options, ctx));
+  await initializeRepository(store, root, initializeOptions(ctx.keys.signers, options, ctx));
   const keys = TOP_LEVEL_ROLES.flatMap((role) => (root.signed.roles[role]?.keyids ?? []).map((keyId) => ({ role, keyId })));
   return pinAndRecord(store.location, root, keys, options, ctx);
 }

@@ -6,7 +6,6 @@
 
 import { resolve } from 'node:path';
 import { openImageSource } from '../image/image-source.js';
-import { Keystore } from '../keys/keystore.js';
 import { TrustRepository } from '../trust/trust-repository.js';
 import { requireDelegatedPaths } from '../trust/delegated-paths.js';
 import { prepareDetached, serializeDetached, summarize, type DetachedSummary } from '../trust/detached-role.js';
@@ -38,7 +37,7 @@ export async function signDetachedImages(texts: readonly string[], options: Sign
   for (const [role, why] of repo.restarted) {
     ctx.log(`warning: ${role}: its published content does not meet its current keys (${why}); this file starts it afresh: its earlier targets are dropped, re-sign the ones still wanted`);
   }
-  const file = await prepareDetached(repo, options.role, { now: ctx.now, signers: new Keystore(ctx.home).signerProvider(ctx.passphrases) });
+  const file = await prepareDetached(repo, options.role, { now: ctx.now, signers: ctx.keys.signers });
   const out = resolve(ctx.cwd, options.out);
   await writeFileAtomic(out, serializeDetached(file));
   return { ...(await summarize(await TrustRepository.load(trust.store, trust.pinnedRoot), file)), file: out, trustRepository: trust.store.location };

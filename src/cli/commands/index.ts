@@ -20,6 +20,7 @@ import { registerTimestamp } from './timestamp.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
 import { registerAdmission } from './admission/index.js';
+import { registerCompletion } from './completion.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -41,4 +42,5 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerMigrate,
   registerTuf,
   registerAdmission,
+  registerCompletion,
 ];

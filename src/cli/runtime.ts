@@ -8,6 +8,7 @@ import type { CliIO } from './io.js';
 import type { SignetContext } from '../workflows/context.js';
 import { cliPassphrases, type PassphraseOptions } from './passphrase.js';
 import { progressReporter } from './progress-bar.js';
+import { printable } from './printable.js';
 
 export interface CommonOptions extends PassphraseOptions {
   json?: boolean;
@@ -41,7 +42,7 @@ export class CliRuntime {
       cwd: this.io.cwd,
       now: new Date(),
       passphrases: cliPassphrases(this.io, options),
-      log: (line) => this.io.err(`${line}\n`),
+      log: (line) => this.io.err(`${printable(line)}\n`),
     };
     if (options.policy) ctx.policyPath = resolve(this.io.cwd, options.policy);
     if (this.io.stderrIsTTY) {

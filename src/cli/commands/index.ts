@@ -19,6 +19,7 @@ import { registerKeyRotation } from './key-rotate.js';
 import { registerTimestamp } from './timestamp.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
+import { registerAdmission } from './admission/index.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -39,4 +40,5 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerKeyRotation,
   registerMigrate,
   registerTuf,
+  registerAdmission,
 ];

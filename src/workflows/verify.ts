@@ -5,7 +5,7 @@
 import { ImageSources } from './image-sources.js';
 import { withTrustSession } from '../verify/trust-session.js';
 import { verifyManifest, type VerifiedImage } from '../verify/verify-image.js';
-import { InconclusiveError, SignetError } from '../errors.js';
+import { SignetError, unexpectedError } from '../errors.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseTargetReferences, type ReferenceOptions, type TargetReference } from './references.js';
 import { verifyFile, type VerifiedFile } from '../verify/verify-file.js';
@@ -81,5 +81,5 @@ async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: Tar
 
 function asSignetError(error: unknown): SignetError {
   if (error instanceof SignetError) return error;
-  return new InconclusiveError('unexpected', `could not check: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return unexpectedError(error);
 }

@@ -41,8 +41,12 @@ export class InconclusiveError extends SignetError {
   }
 }
 
-/** Exit codes from BRIEF.md; the only place they are defined. */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, inconclusive: 3 } as const;
+/**
+ * Exit codes from BRIEF.md; the only place they are defined. `partial` (4) is
+ * not an error's kind: `signet timestamp` exits 4 when it refreshed the
+ * timestamp but a due snapshot could not be re-signed here (decisions.md, day2a).
+ */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, inconclusive: 3, partial: 4 } as const;
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof SignetError) return EXIT[error.kind];

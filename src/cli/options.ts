@@ -1,16 +1,19 @@
 // Option groups shared by several commands, defined once.
 
 import { Option, type Command } from 'commander';
+import { withRegistryOptions } from './registry-options.js';
 
 export function withOutputOptions(command: Command): Command {
   return command.option('--json', 'print the result as JSON on stdout');
 }
 
+/** Which trust repository to use; it may live in a registry, so the registry options come along. */
 export function withTrustOptions(command: Command): Command {
-  return command
+  command
     .option('--trust-repo <location>', 'trust repository: a directory (default store), or oci://host[:port]/repository')
     .option('--root <file>', 'pinned root metadata to start trusting from (overrides the policy)')
     .option('--policy <file>', 'trust policy file (default: $SIGNET_HOME/policy.json)');
+  return withRegistryOptions(command);
 }
 
 export function withPassphraseOptions(command: Command): Command {

@@ -27,7 +27,13 @@ export interface RegistryCommandOptions {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/**
+ * Add the registry options to a command that reads or writes a store or an
+ * image. Idempotent: option groups that imply it (withTrustOptions) call it
+ * too, and a command may still name it explicitly.
+ */
 export function withRegistryOptions(command: Command): Command {
+  if (command.options.some((option) => option.long === '--username')) return command;
   return command
     .option('--username <name>', 'registry user name; the password is read with --password-stdin')
     .option('--password-stdin', 'read the registry password or token from standard input')

@@ -8,6 +8,7 @@ import type { CliIO } from './io.js';
 import type { SignetContext } from '../workflows/context.js';
 import { cliPassphrases, type PassphraseOptions } from './passphrase.js';
 import { progressReporter } from './progress-bar.js';
+import { registryOptionsFrom, type RegistryCommandOptions } from './registry-options.js';
 
 export interface CommonOptions extends PassphraseOptions {
   json?: boolean;
@@ -47,6 +48,17 @@ export class CliRuntime {
     if (this.io.stderrIsTTY) {
       ctx.progress = progressReporter({ isTTY: true, columns: this.io.stderrColumns ?? 80, write: (text) => this.io.err(text) }, this.io.env);
     }
+    return ctx;
+  }
+
+  /**
+   * The context of a command that opens a store or an image: the registry
+   * options and credential sources (flags, docker config, credential helpers)
+   * are always filled in, so no such command can forget them.
+   */
+  async storeContext(options: CommonOptions & RegistryCommandOptions = {}): Promise<SignetContext> {
+    const ctx = this.context(options);
+    ctx.registry = await registryOptionsFrom(this.io, options);
     return ctx;
   }
 

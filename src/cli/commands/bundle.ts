@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
-import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, fileNameOptionsFrom, withFileNameOptions, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
 
 interface BundleCreateFlags extends CommonOptions, RegistryCommandOptions {
@@ -42,8 +42,7 @@ export function registerBundle(program: Command, cli: CliRuntime): void {
     if (options.trustRepo) bundleOptions.trustRepo = options.trustRepo;
     if (options.root) bundleOptions.root = options.root;
     if (options.name) bundleOptions.name = options.name;
-    const ctx = cli.context(options);
-    ctx.registry = await registryOptionsFrom(cli.io, options);
+    const ctx = await cli.storeContext(options);
     const report = await createBundle(refs, bundleOptions, ctx);
     cli.print(options, report, () => [
       `wrote ${report.format} bundle ${report.out}`,

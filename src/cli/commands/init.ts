@@ -8,7 +8,7 @@ import type { RoleType } from '../../metadata/types.js';
 import { UsageError } from '../../errors.js';
 import { policyPathOf } from '../../workflows/context.js';
 import { binsLayoutOptions, wantsBins, withBinsOptions, type BinsCommandOptions } from '../bins-options.js';
-import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 
 interface InitCommandOptions extends CommonOptions, RegistryCommandOptions, BinsCommandOptions {
   scope?: string;
@@ -34,8 +34,7 @@ export function registerInit(program: Command, cli: CliRuntime): void {
   ]);
   command.action(async (location: string, options: InitCommandOptions) => {
     const { initTrustRepository } = await import('../../workflows/init.js');
-    const ctx = cli.context(options);
-    if (location.startsWith('oci://')) ctx.registry = await registryOptionsFrom(cli.io, options);
+    const ctx = await cli.storeContext(options);
     const initOptions: Parameters<typeof initTrustRepository>[1] = {};
     if (options.scope) initOptions.scope = options.scope;
     if (options.expires) initOptions.expirySeconds = parseExpiries(options.expires);

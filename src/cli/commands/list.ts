@@ -23,7 +23,7 @@ export function registerList(program: Command, cli: CliRuntime): void {
     const listOptions: Parameters<typeof listSigned>[1] = {};
     if (options.trustRepo) listOptions.trustRepo = options.trustRepo;
     if (options.root) listOptions.root = options.root;
-    const ctx = cli.context(options);
+    const ctx = await cli.storeContext(options);
     let namePrefix: string;
     if (prefix.startsWith('file:')) {
       const { parseFileReference } = await import('../../files/file-reference.js');

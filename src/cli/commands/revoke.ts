@@ -35,7 +35,7 @@ export function registerRevoke(program: Command, cli: CliRuntime): void {
     if (options.reason) revokeOptions.reason = options.reason;
     if (options.name) revokeOptions.name = options.name;
     Object.assign(revokeOptions, fileNameOptionsFrom(options));
-    const reports = await revokeImages(refs, revokeOptions, cli.context(options));
+    const reports = await revokeImages(refs, revokeOptions, await cli.storeContext(options));
     cli.print(options, { revoked: reports }, () =>
       reports.flatMap((r) => r.revoked.map((t) => `revoked ${t.target} ${t.digest} (${t.role}) in ${r.trustRepository}`)),
     );

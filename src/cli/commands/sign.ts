@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { UsageError } from '../../errors.js';
-import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, fileNameOptionsFrom, withFileNameOptions, withNameOption, withOutputOptions, withPassphraseOptions, withTrustOptions } from '../options.js';
 
 interface SignCommandOptions extends CommonOptions, RegistryCommandOptions {
@@ -49,8 +49,7 @@ export function registerSign(program: Command, cli: CliRuntime): void {
     if (options.allTags) signOptions.allTags = true;
     if (options.sha512) signOptions.sha512 = true;
     Object.assign(signOptions, fileNameOptionsFrom(options));
-    const ctx = cli.context(options);
-    ctx.registry = await registryOptionsFrom(cli.io, options);
+    const ctx = await cli.storeContext(options);
     const results = await signImages(refs, signOptions, ctx);
     cli.print(options, { signed: results }, () =>
       results.map((r) =>
@@ -69,8 +68,7 @@ async function signDetachedCommand(cli: CliRuntime, refs: string[], options: Sig
   if (options.trustRepo) detachedOptions.trustRepo = options.trustRepo;
   if (options.root) detachedOptions.root = options.root;
   if (options.name) detachedOptions.name = options.name;
-  const ctx = cli.context(options);
-  ctx.registry = await registryOptionsFrom(cli.io, options);
+  const ctx = await cli.storeContext(options);
   const result = await signDetachedImages(refs, detachedOptions, ctx);
   cli.print(options, result, () => [
     `wrote ${result.role} v${result.version} to ${result.file}: signed by ${result.signatures.valid.length}/${result.signatures.threshold} keys`,

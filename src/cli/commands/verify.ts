@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
-import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, fileNameOptionsFrom, withFileNameOptions, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
 import { EXIT, UsageError, worstExit, type SignetError } from '../../errors.js';
 import { notarySourceOptions, withNotaryOptions, type NotaryCommandOptions } from '../notary-options.js';
@@ -63,8 +63,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     if (options.name) verifyOptions.name = options.name;
     Object.assign(verifyOptions, fileNameOptionsFrom(options));
     if (options.bundle) verifyOptions.bundle = options.bundle;
-    const ctx = cli.context(options);
-    ctx.registry = await registryOptionsFrom(cli.io, options);
+    const ctx = await cli.storeContext(options);
     const report = await verifyImages(refs, verifyOptions, ctx);
     reportOutcomes(cli, options, report.outcomes, { bytesDownloaded: report.bytesDownloaded });
   });
@@ -75,8 +74,7 @@ async function verifyWithNotary(refs: string[], options: VerifyCommandOptions, c
   const notaryOptions: Parameters<typeof verifyNotaryImages>[1] = notarySourceOptions(options, options.notary, cli.io);
   if (options.gun) notaryOptions.gun = options.gun;
   if (options.name) notaryOptions.name = options.name;
-  const ctx = cli.context(options);
-  ctx.registry = await registryOptionsFrom(cli.io, options);
+  const ctx = await cli.storeContext(options);
   reportOutcomes(cli, options, await verifyNotaryImages(refs, notaryOptions, ctx), {});
 }
 

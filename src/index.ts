@@ -71,6 +71,13 @@ export { verifyManifests, type ManifestReport, type ManifestResult } from './wor
 export { manifestImages, type ManifestImage } from './manifests/manifest-file.js';
 export { workloadImages, type ImageSite } from './manifests/workload-images.js';
 export { pinImages, pinnedName } from './manifests/pin-images.js';
+// The Kubernetes deploy gate (admission webhook)
+export { Gate, type Decision, type GateOptions, type ImageVerdict } from './admission/gate.js';
+export { WarmTrust, type WarmOptions } from './admission/warm-trust.js';
+export { parseRules, readRules, ruleFor, type GateRule, type GateRules } from './admission/admission-rules.js';
+export { parseAdmissionReview, admissionResponse } from './admission/admission-review.js';
+export { startAdmissionServer, type AdmissionServer } from './admission/server.js';
+export { installManifests } from './admission/install-manifests.js';
 export { listSigned } from './workflows/list.js';
 export { pullVerifiedImage } from './workflows/pull.js';
 export { publishSignedRoot } from './workflows/root-publish.js';

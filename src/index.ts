@@ -16,8 +16,12 @@ export { parseRoot, verifyRootUpdate, loadLatestRoot, rootThreshold } from './tr
 export { binFor, binName } from './trust/succinct-bins.js';
 export { enableBins, migrateToBins, bitLengthForBinCount, DEFAULT_BIN_BIT_LENGTH, type BinsOptions, type BinsMigration } from './trust/bins-layout.js';
 // keys
-export { Keystore, type PassphraseProvider, type PassphraseRequest, type KeyInfo } from './keys/keystore.js';
-export { ed25519Signer, type Signer, type SignerProvider } from './keys/signer.js';
+export { Keystore, type PassphraseProvider, type PassphraseRequest, type KeyInfo, type TokenKeys } from './keys/keystore.js';
+export { ed25519Signer, ecdsaSigner, type Signer, type SignerProvider } from './keys/signer.js';
+export { KeyRing, type KeyRingOptions } from './keys/key-ring.js';
+export { closeOpenTokens } from './keys/token-loader.js';
+export { ECDSA, ECDSA_P256, KEY_ALGORITHMS, algorithmOf, parseKeyAlgorithm, verifySignature, verifyWithKeyObject, type KeyAlgorithm } from './keys/key-schemes.js';
+export { TOKEN_KEY_FORMAT, type TokenKeyFile } from './keys/token-key-file.js';
 export { keyIdOf, shortKeyId, fingerprint } from './keys/key-id.js';
 export { KEY_FORMAT, DEFAULT_SCRYPT, WrongPassphraseError, KeyFileTamperedError, type KeyFile } from './keys/key-file.js';
 export { PUBLIC_KEY_FORMAT, readPublicKeyFile, parsePublicKey, publicKeyPem, type PublicKeyExport, type PublicKeyRead } from './keys/public-key-file.js';

@@ -19,6 +19,7 @@ import { registerKeyRotation } from './key-rotate.js';
 import { registerTimestamp } from './timestamp.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
+import { registerTrust } from './trust.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -31,6 +32,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerDelegation,
   registerTimestamp,
   registerStatus,
+  registerTrust,
   registerDemo,
   registerBins,
   registerKey,

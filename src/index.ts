@@ -16,8 +16,12 @@ export { parseRoot, verifyRootUpdate, loadLatestRoot, rootThreshold } from './tr
 export { binFor, binName } from './trust/succinct-bins.js';
 export { enableBins, migrateToBins, bitLengthForBinCount, DEFAULT_BIN_BIT_LENGTH, type BinsOptions, type BinsMigration } from './trust/bins-layout.js';
 // keys
-export { Keystore, type PassphraseProvider, type PassphraseRequest, type KeyInfo } from './keys/keystore.js';
-export { ed25519Signer, type Signer, type SignerProvider } from './keys/signer.js';
+export { Keystore, type PassphraseProvider, type PassphraseRequest, type KeyInfo, type TokenKeys } from './keys/keystore.js';
+export { ed25519Signer, ecdsaSigner, type Signer, type SignerProvider } from './keys/signer.js';
+export { KeyRing, type KeyRingOptions } from './keys/key-ring.js';
+export { closeOpenTokens } from './keys/token-loader.js';
+export { ECDSA, ECDSA_P256, KEY_ALGORITHMS, algorithmOf, parseKeyAlgorithm, verifySignature, verifyWithKeyObject, type KeyAlgorithm } from './keys/key-schemes.js';
+export { TOKEN_KEY_FORMAT, type TokenKeyFile } from './keys/token-key-file.js';
 export { keyIdOf, shortKeyId, fingerprint } from './keys/key-id.js';
 export { KEY_FORMAT, DEFAULT_SCRYPT, WrongPassphraseError, KeyFileTamperedError, type KeyFile } from './keys/key-file.js';
 export { PUBLIC_KEY_FORMAT, readPublicKeyFile, parsePublicKey, publicKeyPem, type PublicKeyExport, type PublicKeyRead } from './keys/public-key-file.js';
@@ -70,6 +74,13 @@ export { verifyManifests, type ManifestReport, type ManifestResult } from './wor
 export { manifestImages, type ManifestImage } from './manifests/manifest-file.js';
 export { workloadImages, type ImageSite } from './manifests/workload-images.js';
 export { pinImages, pinnedName } from './manifests/pin-images.js';
+// The Kubernetes deploy gate (admission webhook)
+export { Gate, type Decision, type GateOptions, type ImageVerdict } from './admission/gate.js';
+export { WarmTrust, type WarmOptions } from './admission/warm-trust.js';
+export { parseRules, readRules, ruleFor, type GateRule, type GateRules } from './admission/admission-rules.js';
+export { parseAdmissionReview, admissionResponse } from './admission/admission-review.js';
+export { startAdmissionServer, type AdmissionServer } from './admission/server.js';
+export { installManifests } from './admission/install-manifests.js';
 export { listSigned } from './workflows/list.js';
 export { pullVerifiedImage } from './workflows/pull.js';
 export { publishSignedRoot } from './workflows/root-publish.js';

@@ -20,7 +20,7 @@ export function withPassphraseOptions(command: Command): Command {
   return command
     .option('--passphrase-file <file>', 'read key passphrases from this file')
     .option('--passphrase-stdin', 'read the key passphrase from standard input')
-    .addHelpText('after', '\nPassphrases: --passphrase-file, $SIGNET_PASSPHRASE_<ROLE> (e.g. SIGNET_PASSPHRASE_TARGETS), $SIGNET_PASSPHRASE, --passphrase-stdin, or a terminal prompt.');
+    .addHelpText('after', '\nPassphrases: --passphrase-file, $SIGNET_PASSPHRASE_<ROLE> (e.g. SIGNET_PASSPHRASE_TARGETS), $SIGNET_PASSPHRASE, --passphrase-stdin, or a terminal prompt.\nToken PINs (pkcs11: keys): the URI\'s pin-source=FILE, $SIGNET_PKCS11_PIN, or a terminal prompt.');
 }
 
 export function withNameOption(command: Command): Command {

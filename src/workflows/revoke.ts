@@ -4,7 +4,7 @@
 // A bare --digest with no repository chosen is revoked in every repository of
 // the trust policy that signs it.
 
-import { Keystore } from '../keys/keystore.js';
+import type { ImageReference } from '../image/image-reference.js';
 import { isSha256Digest } from '../metadata/digest.js';
 import { updateRepository } from '../trust/update-repository.js';
 import { revokeTargets, type RevokedTarget, type RevokeRequest } from '../trust/revoke-targets.js';
@@ -48,7 +48,7 @@ export async function revokeImages(texts: readonly string[], options: RevokeOpti
     else for (const trust of await allRepositories(ctx)) groupOf(trust).optional.push(...bare);
   }
 
-  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   const reports: RevokeReport[] = [];
   const found = new Set<string>();
   for (const { trust, strict, optional } of groups.values()) {

@@ -3,7 +3,6 @@
 // that store): a publisher never trusts what it finds in the store by itself.
 
 import { resolve } from 'node:path';
-import { Keystore } from '../keys/keystore.js';
 import { openStore } from '../store/open-store.js';
 import { readRootFile } from '../ceremony/root-file.js';
 import { publishRoot, type PublishRootResult } from '../ceremony/root-publish.js';
@@ -30,6 +29,6 @@ export async function publishSignedRoot(file: string, options: PublishRootOption
   const pinBytes = await readFileBounded(pinPath, LIMITS.rootBytes, { refuseSymlink: true });
   if (pinBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${pinPath} does not exist`);
   const pinned = parseRoot(pinBytes, pinPath);
-  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   return publishRoot(store, pinned, next, { signers, now: ctx.now, log: ctx.log });
 }

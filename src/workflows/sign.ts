@@ -8,10 +8,9 @@ import { digestTargetName, tagTargetName } from '../image/image-reference.js';
 import { openImageSource } from '../image/image-source.js';
 import { childManifests, targetCustom, type Manifest } from '../image/manifest.js';
 import { sha256Hex } from '../metadata/digest.js';
-import { Keystore } from '../keys/keystore.js';
 import { memoizeSigners, type TargetEntry } from '../trust/trust-repository.js';
 import { updateRepository } from '../trust/update-repository.js';
-import { serialPassphrases, unlockAhead } from './unlock-ahead.js';
+import { unlockAhead } from './unlock-ahead.js';
 import { FLAT_TARGETS_HINT } from '../trust/bins-layout.js';
 import { ImageSources } from './image-sources.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
@@ -56,7 +55,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
   // before taking the publish lock (scrypt must not run while other
   // publishers wait). Progress is held back until the keys are unlocked so a
   // passphrase prompt stays readable.
-  const signers = memoizeSigners(new Keystore(ctx.home).signerProvider(serialPassphrases(ctx.passphrases)));
+  const signers = memoizeSigners(ctx.keys.signers);
   let unlocked = false;
   let held: [string, number, number] | undefined;
   const progress = (phase: string, done: number, total: number) => {

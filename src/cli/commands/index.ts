@@ -20,6 +20,7 @@ import { registerTimestamp } from './timestamp.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
 import { registerTrust } from './trust.js';
+import { registerAdmission } from './admission/index.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -41,4 +42,5 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerKeyRotation,
   registerMigrate,
   registerTuf,
+  registerAdmission,
 ];

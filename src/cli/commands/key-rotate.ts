@@ -30,9 +30,10 @@ export function registerKeyRotation(program: Command, cli: CliRuntime): void {
     .option('--key <keyid|pubfile>', 'the new key (repeatable); default: generate one in this keystore', collect)
     .option('--replace <keyid>', 'the key to replace (repeatable); default: the role\'s only key', collect)
     .option('--keep', 'keep the current keys, only add')
-    .option('--threshold <k>', 'new threshold (default unchanged)');
+    .option('--threshold <k>', 'new threshold (default unchanged)')
+    .option('--key-type <type>', 'algorithm of a generated key: ed25519 (default) or ecdsa (P-256)');
   withPassphraseOptions(withRepositoryOptions(withOutputOptions(rotate)));
-  examples(rotate, ['signet key rotate timestamp', 'signet key rotate targets --replace 3f2a91c0', 'signet key rotate app-ci --key ./new-ci.pub.json']);
+  examples(rotate, ['signet key rotate timestamp', 'signet key rotate targets --replace 3f2a91c0', 'signet key rotate app-ci --key ./new-ci.pub.json', 'signet key rotate snapshot --key-type ecdsa']);
   rotate.action(async (role: string, options: RotateFlags) => {
     const { rotateKeyWorkflow } = await import('../../workflows/key-rotation.js');
     const rotateOptions: Parameters<typeof rotateKeyWorkflow>[1] = repositoryOptions(options);

@@ -20,6 +20,7 @@ import { registerTimestamp } from './timestamp.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
 import { registerBundle } from './bundle.js';
+import { registerTrust } from './trust.js';
 import { registerAdmission } from './admission/index.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
@@ -34,6 +35,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerDelegation,
   registerTimestamp,
   registerStatus,
+  registerTrust,
   registerDemo,
   registerBins,
   registerKey,

@@ -19,6 +19,8 @@ export interface TrustOptions {
   trustRepo?: string;
   /** Pinned root file overriding the policy. */
   root?: string;
+  /** An air-gap bundle (directory or .tar) to read trust metadata from instead of the policy's store. */
+  bundle?: string;
 }
 
 export interface ResolvedTrust {
@@ -46,6 +48,8 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
       rootPath ??= entry.root;
     }
   }
+  // A bundle is one more mirror of the repository: only the metadata comes from it, the pin does not.
+  if (options.bundle) storeLocation = await (await import('../bundle/bundle-store.js')).bundleLocationFor(options.bundle, name, ctx.cwd);
   if (!storeLocation) {
     throw new UsageError(
       'no-trust-repository',

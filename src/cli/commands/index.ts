@@ -19,6 +19,7 @@ import { registerKeyRotation } from './key-rotate.js';
 import { registerTimestamp } from './timestamp.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
+import { registerBundle } from './bundle.js';
 import { registerTrust } from './trust.js';
 import { registerAdmission } from './admission/index.js';
 
@@ -30,6 +31,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerPull,
   registerCopy,
   registerRevoke,
+  registerBundle,
   registerDelegation,
   registerTimestamp,
   registerStatus,

@@ -15,6 +15,7 @@ interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions, No
   name?: string;
   targetName?: string;
   filePrefix?: string;
+  bundle?: string;
   file?: string[];
   pin?: boolean;
 }
@@ -25,6 +26,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     .description('check images and files against signed trust metadata; prints the verified name@sha256:… to deploy')
     .argument('[ref...]', 'oci-layout:<dir>[:<tag>], a registry reference, or file:<path> (signed as files/<basename>)')
     .option('-f, --file <manifest>', 'also verify every image in this Kubernetes YAML/JSON (multi-document, Helm or Kustomize output) or Compose file; `-` reads stdin (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--bundle <dir|file.tar>', 'read trust metadata from this air-gap bundle (`signet bundle create`); no network is used for it; the pinned root still comes from --root or the policy')
     .option('--pin', 'with --file: when every image verified, rewrite each file with the verified name@sha256:… (only the image values change); with `-f -`, print the pinned manifest');
   withRegistryOptions(withFileNameOptions(withNameOption(withTrustOptions(withOutputOptions(command)))));
   command
@@ -38,6 +40,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     'signet verify registry.example.com/team/app:1.2.3',
     'signet verify registry.example.com/team/app:1.2.3 file:./app-1.2.3.tar.gz file:./sbom.spdx.json',
     'signet verify file:./downloaded.tar.gz --target-name releases/app-1.2.3.tar.gz',
+    'signet verify --bundle /media/usb/release.tar --root ./root.json file:./app-1.2.3.tar.gz oci-layout:./app:1.2.3   # air-gapped',
     'signet verify registry.example.com/team/app:1.2.3 --notary https://notary.example.com --root-key-id <id>   # Notary v1 collection',
     'signet verify -f deploy.yaml -f compose.yaml               # every image in the manifests, in one call',
     'signet verify -f deploy.yaml --pin                         # then rewrite them to the verified name@sha256:…',
@@ -59,6 +62,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     if (options.root) verifyOptions.root = options.root;
     if (options.name) verifyOptions.name = options.name;
     Object.assign(verifyOptions, fileNameOptionsFrom(options));
+    if (options.bundle) verifyOptions.bundle = options.bundle;
     const ctx = await cli.storeContext(options);
     const report = await verifyImages(refs, verifyOptions, ctx);
     reportOutcomes(cli, options, report.outcomes, { bytesDownloaded: report.bytesDownloaded });

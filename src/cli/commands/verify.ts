@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { printable } from '../printable.js';
 import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, fileNameOptionsFrom, withFileNameOptions, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
 import { EXIT, UsageError, worstExit, type SignetError } from '../../errors.js';
@@ -87,7 +88,7 @@ type Outcome = { ok: true; verified: string } | { ok: false; reference: string; 
  */
 function reportOutcomes<T extends Outcome>(cli: CliRuntime, options: VerifyCommandOptions, outcomes: T[], extra: { bytesDownloaded?: number }): void {
   const errors = outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
-  for (const error of errors) cli.io.err(`error: ${error.message}\n`);
+  for (const error of errors) cli.io.err(`error: ${printable(error.message)}\n`);
   const code = worstExit(errors);
   cli.exitCode = code;
   const json = {
@@ -95,5 +96,5 @@ function reportOutcomes<T extends Outcome>(cli: CliRuntime, options: VerifyComma
     ...extra,
     results: outcomes.map((o) => (o.ok ? o : { ok: false, reference: o.reference, error: { code: o.error.code, kind: o.error.kind, message: o.error.message } })),
   };
-  cli.print(options, json, () => outcomes.flatMap((o) => (o.ok ? [o.verified] : [])));
+  cli.print(options, json, () => outcomes.flatMap((o) => (o.ok ? [printable(o.verified)] : [])));
 }

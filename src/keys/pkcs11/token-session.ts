@@ -49,6 +49,8 @@ function findSlot(module: LoadedModule, uri: Pkcs11Uri): Handle {
   const present: Array<{ slot: Handle; label: string; serial: string }> = [];
   for (const slot of lib.C_GetSlotList(true)) {
     const info = lib.C_GetTokenInfo(slot);
+    // An uninitialised token (SoftHSM always offers one) holds no keys.
+    if (!(info.flags & module.binding.CKF_TOKEN_INITIALIZED)) continue;
     present.push({ slot, label: info.label.trimEnd(), serial: info.serialNumber.trimEnd() });
     const matches =
       (uri.token === undefined || info.label.trimEnd() === uri.token) &&

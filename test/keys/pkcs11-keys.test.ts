@@ -123,6 +123,16 @@ describe('a trust repository whose targets key signet made on a token and whose 
 });
 
 describe('a key made outside signet by pkcs11-tool', () => {
+  it('signs with a key that asks for the PIN at every signature (CKA_ALWAYS_AUTHENTICATE, as PIV slot 9c)', async () => {
+    const object = label('always');
+    hsm.pkcs11Tool(['--keypairgen', '--key-type', 'EC:prime256v1', '--label', object, '--id', 'e5f6', '--always-auth'], 'signet-ops');
+    const imported = await s.cli(['key', 'import', hsm.uri('signet-ops', object), '--role', 'root', '--json'], { env: pinEnv });
+    expect(imported.code, imported.stderr).toBe(0);
+    const { signer } = await new Keystore(s.home).unlock(JSON.parse(imported.stdout).keyId, async () => TEST_PIN);
+    for (let i = 0; i < 3; i++) expect((await signer.sign(Buffer.from(`message ${i}`))).length).toBeGreaterThan(8);
+    await closeOpenTokens();
+  });
+
   it('takes the PIN from the URI pin-source file instead of the environment', async () => {
     const object = label('pinsrc');
     hsm.pkcs11ToolKeypair('signet-ops', object, 'c3d4');

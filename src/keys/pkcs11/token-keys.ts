@@ -109,6 +109,8 @@ export async function closeTokens(): Promise<void> {
 function tokenSigner(token: TokenSession, privateKey: Buffer, publicKey: KeyJSON): Signer {
   const { binding, lib } = token.module;
   const keyId = keyIdOf(publicKey);
+  const [always] = lib.C_GetAttributeValue(token.session, privateKey, [{ type: binding.CKA_ALWAYS_AUTHENTICATE }]);
+  const perSignatureLogin = Buffer.isBuffer(always?.value) ? always.value[0] === 1 : always?.value === true;
   return {
     keyId,
     publicKey,
@@ -119,6 +121,7 @@ function tokenSigner(token: TokenSession, privateKey: Buffer, publicKey: KeyJSON
           new Promise<Buffer>((resolve, reject) => {
             try {
               lib.C_SignInit(token.session, { mechanism: binding.CKM_ECDSA }, privateKey);
+              if (perSignatureLogin) token.contextLogin();
               lib.C_Sign(token.session, digest, Buffer.alloc(132), (error, data) => (error ? reject(error) : resolve(Buffer.from(data))));
             } catch (error) {
               reject(error);

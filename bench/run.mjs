@@ -21,6 +21,7 @@ import { NotaryClient, countingRelay } from './support/notary.mjs';
 import { addSyntheticTags, measureLayout } from './support/bins-table.mjs';
 import { median, medianOf, medianOfAsync, run } from './support/measure.mjs';
 import { writeReport } from './support/report.mjs';
+import { measureFileHash } from './support/file-hash-bench.mjs';
 import { keysReport, measureKeys } from './support/keys-bench.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -210,6 +211,7 @@ async function main() {
 
     // 5. SHA-256 throughput: signet pull against sha256sum on the same bytes.
     results.sha = await measureSha(work, registry, base, images, signet, results);
+    results.files = await measureFileHash({ work, signet, signetPath: SIGNET, env, quick: QUICK, log });
 
     // 6. Start-up.
     log('start-up');

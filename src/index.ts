@@ -49,6 +49,7 @@ export { OciLayout } from './image/oci-layout.js';
 export { openImageSource, type ImageSource } from './image/image-source.js';
 export { MEDIA_TYPES, type Manifest } from './image/manifest.js';
 export { writeSampleLayout, sampleManifest, sampleIndex, addToLayout } from './image/sample-images.js';
+export { writeSampleTrust, SAMPLE_NAME, SAMPLE_SCOPE } from './workflows/sample-trust.js';
 // registries (undici loads with these; the CLI imports them lazily)
 export { parseRegistryReference, formatRegistryReference, withoutRegistryHost } from './registry/reference.js';
 export { RegistryClient, MANIFEST_ACCEPT, type Repository } from './registry/registry-client.js';
@@ -61,6 +62,8 @@ export { verifyManifest, type VerifiedImage } from './verify/verify-image.js';
 export { verifyFile, type VerifiedFile } from './verify/verify-file.js';
 export { ContentCheck, checkBytes, checkStream, type SignedContent, type ReceivedContent } from './verify/content-check.js';
 export { parseFileReference, type FileReference } from './files/file-reference.js';
+export { createBundle, type BundleCreateOptions, type BundleReport } from './workflows/bundle-create.js';
+export { openBundle, type Bundle } from './bundle/bundle-reader.js';
 // policy and workflows
 export * from './policy/trust-policy.js';
 export type { SignetContext } from './workflows/context.js';
@@ -117,3 +120,4 @@ export { addDelegationWorkflow, removeDelegationWorkflow, listDelegationsWorkflo
 export { signDetachedImages } from './workflows/sign-detached.js';
 export { rotateKeyWorkflow, revokeKeyWorkflow } from './workflows/key-rotation.js';
 export { refreshTimestampWorkflow, statusWorkflow } from './workflows/freshness.js';
+export { addTrustEntry, listTrustEntries, removeTrustEntry, type TrustEntryAdd, type PinnedRootSummary, type ListedTrustEntry } from './workflows/trust-entries.js';

@@ -19,6 +19,8 @@ export interface TrustOptions {
   trustRepo?: string;
   /** Pinned root file overriding the policy. */
   root?: string;
+  /** An air-gap bundle (directory or .tar) to read trust metadata from instead of the policy's store. */
+  bundle?: string;
 }
 
 export interface ResolvedTrust {
@@ -46,11 +48,16 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
       rootPath ??= entry.root;
     }
   }
+  // A bundle is one more mirror of the repository: only the metadata comes from it, the pin does not.
+  if (options.bundle) storeLocation = await (await import('../bundle/bundle-store.js')).bundleLocationFor(options.bundle, name, ctx.cwd);
   if (!storeLocation) {
-    throw new UsageError('no-trust-repository', `no trust repository covers ${name}: pass --trust-repo LOCATION and --root ROOT.json, or add a scope with \`signet init --scope\``);
+    throw new UsageError(
+      'no-trust-repository',
+      `no trust repository covers ${name}: set this machine up with \`${trustAddHint(name)}\` (the location and root.json come from the repository's owner), or pass --trust-repo LOCATION --root ROOT.json; \`signet init LOCATION --scope '${name}'\` creates a new repository instead`,
+    );
   }
   if (!rootPath) {
-    throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
+    throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pin one with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
   }
   // `oci://{registry}/{repository}`: the trust repository next to the image, wherever it was copied.
   if (/\{(registry|repository)\}/.test(storeLocation)) {
@@ -58,10 +65,16 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
     storeLocation = storeLocation.replaceAll('{registry}', image.registry).replaceAll('{repository}', image.repository);
   }
   const pinnedRootBytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
-  if (pinnedRootBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${rootPath} does not exist`);
+  if (pinnedRootBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${rootPath} does not exist: pin it again with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json`);
   const pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
   const store = await openStore(storeLocation, ctx.cwd, ctx.registry ?? {});
   return { store, pinnedRootBytes, pinnedRoot, rootPath };
+}
+
+/** The exact command that sets up trust for `name` on a verifier (`signet trust add`). */
+export function trustAddHint(name: string, store = 'LOCATION'): string {
+  const scope = name === '*' || name === '' ? 'GLOB' : name;
+  return `signet trust add --scope '${scope}' --store '${store}' --root ROOT.json`;
 }
 
 /** Group items by the trust repository that covers them (one TUF refresh per group). */

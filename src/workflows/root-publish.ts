@@ -24,7 +24,7 @@ export async function publishSignedRoot(file: string, options: PublishRootOption
   const store = await openStore(options.trustRepo, ctx.cwd, ctx.registry ?? {});
   const pinPath = options.root ? resolve(ctx.cwd, options.root) : (await readPolicy(policyPathOf(ctx))).trust.find((e) => e.store === store.location)?.root;
   if (!pinPath) {
-    throw new UsageError('no-pinned-root', `no pinned root for ${store.location}: pass --root ROOT.json (the root you trust for this repository)`);
+    throw new UsageError('no-pinned-root', `no pinned root for ${store.location}: pass --root ROOT.json (the root you trust for this repository), or pin it with \`signet trust add --scope GLOB --store '${store.location}' --root ROOT.json\``);
   }
   const pinBytes = await readFileBounded(pinPath, LIMITS.rootBytes, { refuseSymlink: true });
   if (pinBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${pinPath} does not exist`);

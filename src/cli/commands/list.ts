@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { printable } from '../printable.js';
 import { examples, fileNameOptionsFrom, withFileNameOptions, withOutputOptions, withTrustOptions } from '../options.js';
 
 interface ListCommandOptions extends CommonOptions {
@@ -35,7 +36,7 @@ export function registerList(program: Command, cli: CliRuntime): void {
     const report = await listSigned(namePrefix, listOptions, ctx);
     for (const role of report.expired) ctx.log(`warning: ${role} has expired; verification will fail until it is re-signed`);
     cli.print(options, report, () =>
-      report.targets.length === 0 ? [`nothing signed${prefix ? ` matching "${prefix}"` : ''} in ${report.trustRepository}`] : report.targets.map((t) => `${t.name}\t${t.digest}\t${t.length}\t${t.role}${t.kind === 'file' ? '\tfile' : ''}`),
+      report.targets.length === 0 ? [`nothing signed${prefix ? ` matching "${printable(prefix)}"` : ''} in ${report.trustRepository}`] : report.targets.map((t) => `${printable(t.name)}\t${t.digest}\t${t.length}\t${printable(t.role)}${t.kind === 'file' ? '\tfile' : ''}`),
     );
   });
 }

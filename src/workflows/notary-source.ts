@@ -61,6 +61,10 @@ export async function openNotaryCollection(gun: string, options: NotarySourceOpt
     const registryCas = (ctx.registry as RegistryClientOptions | undefined)?.caCertificates ?? [];
     const cas = [...(options.tlsCa ? [await readTrustInput(options.tlsCa, ctx)] : []), ...registryCas];
     if (cas.length > 0) serverOptions.ca = cas;
+    // HTTPS_PROXY / NO_PROXY and --timeout, as for registry traffic.
+    const registry = ctx.registry as RegistryClientOptions | undefined;
+    if (registry?.proxy) serverOptions.proxy = registry.proxy;
+    if (registry?.timeoutMs !== undefined) serverOptions.timeoutMs = registry.timeoutMs;
     if (options.credentials) serverOptions.credentials = options.credentials;
     // As docker does for Content Trust: the registry's credentials (flags, docker config) answer the token realm.
     const source = (ctx.registry as RegistryClientOptions | undefined)?.credentials;

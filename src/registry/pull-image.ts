@@ -68,7 +68,11 @@ async function copyInto(client: RegistryClient, ref: RegistryReference, top: Man
   let bytes = 0;
   const queue = [...blobs.values()];
   const worker = async () => {
-    for (let d = queue.shift(); d; d = queue.shift()) bytes += await copyBlob(client, ref, d, layout);
+    for (let d = queue.shift(); d; d = queue.shift()) {
+      // Not `bytes += await …`: that reads `bytes` before the await, and the workers overwrite each other's sums.
+      const copied = await copyBlob(client, ref, d, layout);
+      bytes += copied;
+    }
   };
   await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, Math.max(1, queue.length)) }, worker));
   // Manifests last, so a layout never names a manifest whose blobs are missing.

@@ -13,6 +13,7 @@ import { staticCredentials } from '../../src/registry/credentials.js';
 import { OciLayout } from '../../src/image/oci-layout.js';
 import { childManifests, type Manifest } from '../../src/image/manifest.js';
 import { LIMITS } from '../../src/limits.js';
+import { runCli } from '../../src/cli/run-cli.js';
 
 const USER = { username: 'release-bot', password: 'TEST-ONLY-registry-password' };
 
@@ -133,6 +134,11 @@ describe('signet pull', () => {
     const sizes = await Promise.all((await fs.readdir(blobDir)).map(async (f) => (await fs.stat(join(blobDir, f))).size));
     const manifestBytes = image.manifestBytes.length + childManifests({ ...image.descriptor, bytes: image.manifestBytes }).reduce((n, c) => n + c.size, 0);
     expect((JSON.parse(json.stdout) as { bytes: number }).bytes).toBe(sizes.reduce((a, b) => a + b, 0) - manifestBytes);
+    // Progress on a terminal only: a bar on a TTY stderr, nothing of it in CI (the runs above).
+    expect(json.stderr).not.toContain('pulling blobs');
+    const tty = await runCli(['pull', `${reg.host}/team/app:v1`, '--to', join(s.dir, 'on-a-tty')], { env: s.env, cwd: s.dir, stderrIsTTY: true });
+    expect(tty.code, tty.stderr).toBe(0);
+    expect(tty.stderr).toMatch(/pulling blobs \[.*\] \d+\/\d+/);
   });
 
   it('adds to an existing layout, reusing blobs that are already there and intact', async () => {

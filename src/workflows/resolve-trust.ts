@@ -60,8 +60,10 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
     throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pin one with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
   }
   // `oci://{registry}/{repository}`: the trust repository next to the image, wherever it was copied.
-  if (/\{(registry|repository)\}/.test(storeLocation)) {
-    if (!image) throw new UsageError('store-template', `trust store ${storeLocation} is relative to an image's registry; ${name} is not a registry image`);
+  if (isStoreTemplate(storeLocation)) {
+    if (!image) {
+      throw new UsageError('store-template', `trust store ${storeLocation} is filled from an image's registry and repository, and ${name} names no registry image: pass --trust-repo oci://REGISTRY/REPOSITORY`);
+    }
     storeLocation = storeLocation.replaceAll('{registry}', image.registry).replaceAll('{repository}', image.repository);
   }
   const pinnedRootBytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
@@ -71,10 +73,16 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
   return { store, pinnedRootBytes, pinnedRoot, rootPath };
 }
 
+/** A store location with `{registry}` / `{repository}` placeholders, filled per image. */
+export function isStoreTemplate(location: string): boolean {
+  return /\{(registry|repository)\}/.test(location);
+}
+
 /** The exact command that sets up trust for `name` on a verifier (`signet trust add`). */
 export function trustAddHint(name: string, store = 'LOCATION'): string {
+  const quote = (text: string) => (/^[A-Z]+$/.test(text) ? text : `'${text}'`);
   const scope = name === '*' || name === '' ? 'GLOB' : name;
-  return `signet trust add --scope '${scope}' --store '${store}' --root ROOT.json`;
+  return `signet trust add --scope ${quote(scope)} --store ${quote(store)} --root ROOT.json`;
 }
 
 /** Group items by the trust repository that covers them (one TUF refresh per group). */

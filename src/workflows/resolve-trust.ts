@@ -9,7 +9,7 @@ import { matchPolicy, readPolicy } from '../policy/trust-policy.js';
 import { readFileBounded } from '../store/atomic-file.js';
 import { parseRoot } from '../trust/root-chain.js';
 import type { Envelope, RootJSON } from '../metadata/types.js';
-import { UsageError } from '../errors.js';
+import { SignetError, UsageError } from '../errors.js';
 import { isRecord } from '../metadata/types.js';
 import { LIMITS } from '../limits.js';
 import { policyPathOf, type SignetContext } from './context.js';
@@ -60,8 +60,10 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
     throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pin one with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
   }
   // `oci://{registry}/{repository}`: the trust repository next to the image, wherever it was copied.
-  if (/\{(registry|repository)\}/.test(storeLocation)) {
-    if (!image) throw new UsageError('store-template', `trust store ${storeLocation} is relative to an image's registry; ${name} is not a registry image`);
+  if (isStoreTemplate(storeLocation)) {
+    if (!image) {
+      throw new UsageError('store-template', `trust store ${storeLocation} is filled from an image's registry and repository, and ${name} names no registry image: pass --trust-repo oci://REGISTRY/REPOSITORY`);
+    }
     storeLocation = storeLocation.replaceAll('{registry}', image.registry).replaceAll('{repository}', image.repository);
   }
   const pinnedRootBytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
@@ -71,21 +73,39 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
   return { store, pinnedRootBytes, pinnedRoot, rootPath };
 }
 
-/** The exact command that sets up trust for `name` on a verifier (`signet trust add`). */
-export function trustAddHint(name: string, store = 'LOCATION'): string {
-  const scope = name === '*' || name === '' ? 'GLOB' : name;
-  return `signet trust add --scope '${scope}' --store '${store}' --root ROOT.json`;
+/** A store location with `{registry}` / `{repository}` placeholders, filled per image. */
+export function isStoreTemplate(location: string): boolean {
+  return /\{(registry|repository)\}/.test(location);
 }
 
-/** Group items by the trust repository that covers them (one TUF refresh per group). */
+/** The exact command that sets up trust for `name` on a verifier (`signet trust add`). */
+export function trustAddHint(name: string, store = 'LOCATION'): string {
+  const quote = (text: string) => (/^[A-Z]+$/.test(text) ? text : `'${text}'`);
+  const scope = name === '*' || name === '' ? 'GLOB' : name;
+  return `signet trust add --scope ${quote(scope)} --store ${quote(store)} --root ROOT.json`;
+}
+
+/**
+ * Group items by the trust repository that covers them (one TUF refresh per
+ * group). Without `onFailure` the first item no trust covers fails the whole
+ * call; with it, that item is handed to `onFailure` and left out.
+ */
 export async function groupByTrust<T extends { name: string }>(
   items: readonly T[],
   options: TrustOptions,
   ctx: SignetContext,
+  onFailure?: (item: T, error: SignetError) => void,
 ): Promise<Array<{ trust: ResolvedTrust; items: T[] }>> {
   const groups = new Map<string, { trust: ResolvedTrust; items: T[] }>();
   for (const item of items) {
-    const trust = await resolveTrust(item.name, options, ctx, imageLocationOf(item));
+    let trust: ResolvedTrust;
+    try {
+      trust = await resolveTrust(item.name, options, ctx, imageLocationOf(item));
+    } catch (error) {
+      if (!onFailure || !(error instanceof SignetError)) throw error;
+      onFailure(item, error);
+      continue;
+    }
     const key = `${trust.store.location}\n${trust.rootPath}`;
     const group = groups.get(key) ?? { trust, items: [] };
     group.items.push(item);

@@ -12,6 +12,7 @@ import { CliRuntime } from '../../src/cli/runtime.js';
 /** Leaf commands that never open a trust store or an image, and why. */
 const NO_STORE = new Map<string, string>([
   ['demo', 'a local OCI layout and a directory store it creates itself'],
+  ['completion', 'prints a shell script generated from the command tree'],
   ['key generate', 'the local keystore only'],
   ['key list', 'the local keystore only'],
   ['key import', 'the local keystore only'],

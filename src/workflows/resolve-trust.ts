@@ -27,6 +27,8 @@ export interface ResolvedTrust {
   pinnedRoot: Envelope<RootJSON>;
   /** Where the pin came from, for messages. */
   rootPath: string;
+  /** Host-less repository name keying the trusted state (see TrustSource.scope). */
+  scope: string;
 }
 
 /** Where a registry image lives; fills `{registry}` and `{repository}` in a store location. */
@@ -52,16 +54,28 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
   if (!rootPath) {
     throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
   }
+  // The trusted state follows the repository, not the location (SECURITY.md
+  // "Trusted state identity"): its scope is host-less.
+  let scope = storeLocation.startsWith('oci://') && !/\{(registry|repository)\}/.test(storeLocation) ? ociScope(storeLocation) : '';
   // `oci://{registry}/{repository}`: the trust repository next to the image, wherever it was copied.
   if (/\{(registry|repository)\}/.test(storeLocation)) {
     if (!image) throw new UsageError('store-template', `trust store ${storeLocation} is relative to an image's registry; ${name} is not a registry image`);
+    // One root, a trust repository per image: the memory is the signed name's, wherever the copy sits.
+    if (storeLocation.includes('{repository}')) scope = name;
     storeLocation = storeLocation.replaceAll('{registry}', image.registry).replaceAll('{repository}', image.repository);
   }
   const pinnedRootBytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
   if (pinnedRootBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${rootPath} does not exist`);
   const pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
   const store = await openStore(storeLocation, ctx.cwd, ctx.registry ?? {});
-  return { store, pinnedRootBytes, pinnedRoot, rootPath };
+  return { store, pinnedRootBytes, pinnedRoot, rootPath, scope };
+}
+
+/** An explicit `oci://host/repo` store: each registry repository is its own trust repository, a mirror keeps the path. */
+function ociScope(location: string): string {
+  const rest = location.slice('oci://'.length).replace(/\/+$/, '');
+  const slash = rest.indexOf('/');
+  return slash < 0 ? '' : rest.slice(slash + 1);
 }
 
 /** Group items by the trust repository that covers them (one TUF refresh per group). */

@@ -2,6 +2,11 @@
 // code (undici) in lazily imported chunks so local commands start fast.
 import { build } from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
+import { patchTufjsModels } from './patch-tufjs-models.mjs';
+
+// The bundle must carry the linear @tufjs/models (postinstall patches it; this
+// covers `npm ci --ignore-scripts` and refuses an unknown version).
+patchTufjsModels({ root: '.' });
 
 const common = {
   bundle: true,

@@ -5,4 +5,7 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'skopeo', bins: ['skopeo'], why: 'tests push fixture images with skopeo' },
   { pkg: 'notary', bins: ['notary', 'notary-server'], why: 'Notary v1 interop and migration tests' },
   { pkg: 'openssl', bins: ['openssl'], why: 'throwaway TLS certificates for notary-server' },
+  // Installed only when no `kubectl` is on PATH (pretest checks the binary, not the package): the
+  // cloud SDK's kubectl package, already on many machines, conflicts with Debian's kubernetes-client.
+  { pkg: 'kubernetes-client', bins: ['kubectl'], why: 'admission and manifest tests build Kubernetes objects with kubectl --dry-run=client' },
 ];

@@ -48,3 +48,13 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof SignetError) return EXIT[error.kind];
   return EXIT.usage;
 }
+
+/** One exit code for many results: invalid outranks inconclusive, which outranks usage, so the worst news wins. */
+export function worstExit(errors: readonly SignetError[]): number {
+  let code: number = EXIT.ok;
+  for (const error of errors) {
+    const own = EXIT[error.kind];
+    if (own === EXIT.invalid || (own === EXIT.inconclusive && code !== EXIT.invalid) || code === EXIT.ok) code = own;
+  }
+  return code;
+}

@@ -61,6 +61,11 @@ export { initTrustRepository } from './workflows/init.js';
 export { signImages, targetsFor } from './workflows/sign.js';
 export { migrateTrustRepository, binsStatus } from './workflows/bins.js';
 export { verifyImages } from './workflows/verify.js';
+// Deploy manifests (Kubernetes YAML, Compose): find images, verify, pin
+export { verifyManifests, type ManifestReport, type ManifestResult } from './workflows/verify-manifests.js';
+export { manifestImages, type ManifestImage } from './manifests/manifest-file.js';
+export { workloadImages, type ImageSite } from './manifests/workload-images.js';
+export { pinImages, pinnedName } from './manifests/pin-images.js';
 export { listSigned } from './workflows/list.js';
 export { pullVerifiedImage } from './workflows/pull.js';
 export { publishSignedRoot } from './workflows/root-publish.js';

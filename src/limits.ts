@@ -55,4 +55,13 @@ export const LIMITS = {
   notaryTokenBytes: 64 * KiB,
   /** Notary v1: roles fetched for one collection (targets + delegations). */
   notaryMaxRoles: 64,
+  /** Deploy manifests (Kubernetes YAML, Helm/Kustomize output, Compose) read by `verify -f`. */
+  deployFileBytes: 16 * MiB,
+  /** Image references found in one call's manifests, and documents per file. */
+  maxDeployImages: 10_000,
+  maxDeployDocuments: 10_000,
+  /** An AdmissionReview request body (the API server's own limit is 3 MiB). */
+  admissionReviewBytes: 3 * MiB,
+  /** Nesting of `kind: List` inside a manifest. */
+  maxListDepth: 4,
 } as const;

@@ -15,6 +15,11 @@ export interface LoadNotaryOptions {
   /** The reference time of the whole operation. */
   now: Date;
   previous?: NotaryPreviousVersions;
+  /**
+   * The versions trusted in earlier runs for the collection `anchor` names
+   * (NotaryTrustedSet.anchor), asked once the root is verified. Overrides `previous`.
+   */
+  recall?: (anchor: string) => Promise<NotaryPreviousVersions>;
 }
 
 export interface NotaryCollection {
@@ -33,6 +38,7 @@ export async function loadNotaryCollection(fetcher: NotaryFetcher, options: Load
   const { gun } = options;
   const trusted = new NotaryTrustedSet(gun, options.pin, options.now, options.previous);
   await loadRoots(fetcher, trusted, gun);
+  if (options.recall) trusted.recall(await options.recall(trusted.anchor));
 
   const timestamp = await required(fetcher, { role: 'timestamp' }, LIMITS.timestampBytes, gun);
   trusted.loadTimestamp(timestamp);
@@ -52,7 +58,8 @@ export async function loadNotaryCollection(fetcher: NotaryFetcher, options: Load
       trusted.loadTargets(role, await byChecksum(fetcher, trusted, role, LIMITS.targetsBytes, gun));
       queue.push(...trusted.delegationsOf(role).map((d) => d.name));
     } catch (error) {
-      if (!(error instanceof VerificationError)) throw error;
+      // A rolled-back delegation fails the whole collection, as in notary (ErrLowVersion is not skipped).
+      if (!(error instanceof VerificationError) || error.code === 'notary-rollback') throw error;
       skippedRoles.push({ role, reason: error.message });
     }
   }

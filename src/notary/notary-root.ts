@@ -76,10 +76,12 @@ function matchesPin(key: NotaryKeyJSON, pin: NotaryPin): boolean {
 
 /**
  * Verify the first root of a collection against the pin. Returns the key ids
- * that signed it. Throws VerificationError with the reason (CN, expiry, pin,
+ * that signed it and the anchor: the sorted canonical ids of the root keys
+ * that match the pin (the same whichever id spelling or certificate renewal
+ * pinned them). Throws VerificationError with the reason (CN, expiry, pin,
  * signatures) otherwise.
  */
-export function verifyBootstrapRoot(envelope: NotaryEnvelope<NotaryRootJSON>, gun: string, pin: NotaryPin, now: Date): string[] {
+export function verifyBootstrapRoot(envelope: NotaryEnvelope<NotaryRootJSON>, gun: string, pin: NotaryPin, now: Date): { signers: string[]; anchor: string[] } {
   const root = envelope.signed;
   const { keys, problems } = rootCertificateKeys(root, gun, now);
   if (keys.size === 0) {
@@ -94,7 +96,9 @@ export function verifyBootstrapRoot(envelope: NotaryEnvelope<NotaryRootJSON>, gu
       `root of ${gun} is signed by certificate(s) ${offered}, none of which matches the pin; if the root key was rotated legitimately, pin the new certificate`,
     );
   }
-  return requireNotaryThreshold(envelope, { role: 'root', keys: pinned, threshold: thresholdOf(root) }, gun);
+  const signers = requireNotaryThreshold(envelope, { role: 'root', keys: pinned, threshold: thresholdOf(root) }, gun);
+  const anchor = [...new Set([...pinned].map(([id, key]) => canonicalNotaryKeyId(key) ?? id))].sort();
+  return { signers, anchor };
 }
 
 /**

@@ -30,17 +30,21 @@ export interface TrustedTargetsRole {
   pathChain: string[][];
 }
 
-/** Versions trusted in an earlier run, to catch rollback across runs. */
+/** Versions trusted in an earlier run, to catch rollback across runs (notary's minimum versions). */
 export interface NotaryPreviousVersions {
+  root?: number;
   timestamp?: number;
   snapshot?: number;
+  /** `targets` and every delegated role, by name. */
+  roles?: ReadonlyMap<string, number>;
 }
 
 export class NotaryTrustedSet {
   readonly gun: string;
   private readonly pin: NotaryPin;
   private readonly now: Date;
-  private readonly previous: NotaryPreviousVersions;
+  private previous: NotaryPreviousVersions;
+  private anchorIds?: string[];
   private rootEnvelope?: NotaryEnvelope<NotaryRootJSON>;
   private rootBytes?: Uint8Array;
   private rootSigners: string[] = [];
@@ -74,6 +78,34 @@ export class NotaryTrustedSet {
   }
 
   /**
+   * What the pin anchors: the sorted canonical ids of the first root's keys
+   * that matched it. Known once the first root is loaded; it names the
+   * collection's remembered state (with the GUN), whatever serves it.
+   */
+  get anchor(): string {
+    return this.require(this.anchorIds, 'root').join(',');
+  }
+
+  /**
+   * Set the versions trusted in earlier runs, once the anchor is known and
+   * before the timestamp is loaded (the final root is checked against them then).
+   */
+  recall(previous: NotaryPreviousVersions): void {
+    if (this.timestampEnvelope) this.outOfOrder('remembered versions', 'the timestamp was loaded');
+    this.previous = previous;
+  }
+
+  /** The versions this set trusts now, to remember for the next run. */
+  versions(): Required<NotaryPreviousVersions> {
+    return {
+      root: this.root.signed.version,
+      timestamp: this.timestamp.signed.version,
+      snapshot: this.snapshot.signed.version,
+      roles: new Map([...this.roles].map(([name, role]) => [name, role.envelope.signed.version])),
+    };
+  }
+
+  /**
    * The first call verifies against the pin; each later call is a root
    * rotation. `expectedVersion` is the N of an `N.root.json` request.
    */
@@ -83,9 +115,13 @@ export class NotaryTrustedSet {
     if (expectedVersion !== undefined && envelope.signed.version !== expectedVersion) {
       throw new VerificationError('notary-version-mismatch', `${expectedVersion}.root.json of ${this.gun} holds root version ${envelope.signed.version}`);
     }
-    this.rootSigners = this.rootEnvelope
-      ? verifyRotatedRoot(this.rootEnvelope.signed, envelope, this.gun, this.now)
-      : verifyBootstrapRoot(envelope, this.gun, this.pin, this.now);
+    if (this.rootEnvelope) {
+      this.rootSigners = verifyRotatedRoot(this.rootEnvelope.signed, envelope, this.gun, this.now);
+    } else {
+      const bootstrap = verifyBootstrapRoot(envelope, this.gun, this.pin, this.now);
+      this.rootSigners = bootstrap.signers;
+      this.anchorIds = bootstrap.anchor;
+    }
     this.rootEnvelope = envelope;
     this.rootBytes = bytes;
     return envelope;
@@ -94,7 +130,10 @@ export class NotaryTrustedSet {
   loadTimestamp(bytes: Uint8Array): NotaryEnvelope<NotaryTimestampJSON> {
     const root = this.require(this.rootEnvelope, 'root');
     if (this.timestampEnvelope) this.outOfOrder('timestamp', 'a timestamp was already loaded');
-    // The final root must not have expired (TUF 5.3.10, Notary's builder).
+    // The final root must not be older than a root trusted before (TUF 5.3.5;
+    // notary's builder loads root with the cached version as its minimum),
+    // nor have expired (TUF 5.3.10).
+    this.checkRollback('root', root.signed.version, this.previous.root);
     this.checkExpiry('root', root.signed.expires);
     const envelope = parseNotaryEnvelope<NotaryTimestampJSON>(bytes, 'Timestamp', `timestamp of ${this.gun}`);
     this.checkSigned('timestamp', envelope);
@@ -161,6 +200,8 @@ export class NotaryTrustedSet {
     checkFileMeta(`${name} of ${this.gun}`, meta, bytes);
     const envelope = parseNotaryEnvelope<NotaryTargetsJSON>(bytes, 'Targets', `${name} of ${this.gun}`);
     const signers = requireNotaryThreshold(envelope, keys, this.gun);
+    // TUF 5.6.5: a targets role older than the one trusted before brings back removed tags.
+    this.checkRollback(name, envelope.signed.version, this.previous.roles?.get(name));
     this.checkExpiry(name, envelope.signed.expires);
     const role: TrustedTargetsRole = { name, envelope, signers, pathChain };
     this.roles.set(name, role);
@@ -200,7 +241,11 @@ export class NotaryTrustedSet {
 
   private checkRollback(role: string, version: number, previous: number | undefined): void {
     if (previous !== undefined && version < previous) {
-      throw new VerificationError('notary-rollback', `${role} of ${this.gun} is version ${version}, older than the version ${previous} trusted before (rollback); a stale local trust directory is refreshed by \`notary list <gun>\``);
+      throw new VerificationError(
+        'notary-rollback',
+        `${role} of ${this.gun} is version ${version}, older than the version ${previous} trusted before (rollback);` +
+          ' the source serves old trust data (a stale local trust directory is refreshed by `notary list <gun>`)',
+      );
     }
   }
 

@@ -3,6 +3,12 @@
 // Transport failures are recorded so they can be told apart from invalid
 // metadata after tuf-js wraps them. With a TargetSource it also serves target
 // files (tuf-js downloadTarget), streamed to a private temp file.
+//
+// Concurrency contract: one fetcher may serve operations that run at once
+// (the lookups of a verify session, an admission server's requests). Each
+// operation takes its own view with `forOperation()`: the views share the
+// byte counters and the fetched bytes, but each keeps its own failures and
+// misses, so an error is classified by what its own operation ran into.
 
 import { closeSync, openSync, promises as fs, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,34 +22,49 @@ import { SignetError } from '../errors.js';
 export const STORE_BASE_URL = 'signet-store://metadata/';
 export const TARGETS_BASE_URL = 'signet-targets://targets/';
 
+/** What all views of one fetcher share. */
+interface FetchTally {
+  bytes: number;
+  targetBytes: number;
+  /** Names fetched, in order, with their bytes (for error messages). */
+  readonly fetched: Map<string, Uint8Array>;
+}
+
 export class StoreFetcher implements Fetcher {
   readonly store: MetadataStore;
-  /** Bytes received, for `--json` reports and the benchmark. */
-  bytesDownloaded = 0;
-  /** Names fetched, in order, with their bytes (for error messages). */
-  readonly fetched = new Map<string, Uint8Array>();
-  /** Errors the store raised (network, registry), newest last. */
+  /** Errors the store raised (network, registry) in this view's operation, newest last. */
   readonly failures: SignetError[] = [];
-  /** Names that were asked for but absent (root version probes excluded). */
+  /** Names this view's operation asked for that were absent (root version probes excluded). */
   readonly missing: string[] = [];
-
   readonly targets: TargetSource | undefined;
-  /** Target bytes received. */
-  targetBytesDownloaded = 0;
+  private readonly tally: FetchTally;
 
-  constructor(store: MetadataStore, targets?: TargetSource) {
+  constructor(store: MetadataStore, targets?: TargetSource, tally?: FetchTally) {
     this.store = store;
     this.targets = targets;
+    this.tally = tally ?? { bytes: 0, targetBytes: 0, fetched: new Map() };
+  }
+
+  /** Bytes received by every view, for `--json` reports and the benchmark. */
+  get bytesDownloaded(): number {
+    return this.tally.bytes;
+  }
+  /** Target bytes received by every view. */
+  get targetBytesDownloaded(): number {
+    return this.tally.targetBytes;
+  }
+  /** Names fetched by every view, in order, with their bytes. */
+  get fetched(): Map<string, Uint8Array> {
+    return this.tally.fetched;
   }
 
   /**
-   * Forget the failures and misses of earlier operations, so an error is
-   * classified by what its own operation ran into (a miss in one lookup must
-   * not make a forged role in the next look inconclusive).
+   * A view for one operation (one lookup): same store, counters and fetched
+   * bytes; its own, empty failures and misses. Views are never reset, so
+   * operations running at the same time cannot clear or read each other's.
    */
-  beginOperation(): void {
-    this.failures.length = 0;
-    this.missing.length = 0;
+  forOperation(): StoreFetcher {
+    return new StoreFetcher(this.store, this.targets, this.tally);
   }
 
   async downloadBytes(url: string, maxLength: number): Promise<Buffer> {
@@ -60,8 +81,8 @@ export class StoreFetcher implements Fetcher {
       if (!/^\d+\.root\.json$/.test(name)) this.missing.push(name);
       throw new DownloadHTTPError(`${name} not found in ${this.store.location}`, 404);
     }
-    this.bytesDownloaded += bytes.length;
-    this.fetched.set(name, bytes);
+    this.tally.bytes += bytes.length;
+    this.tally.fetched.set(name, bytes);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -80,7 +101,7 @@ export class StoreFetcher implements Fetcher {
       let found: boolean;
       try {
         found = await source.fetch(path, maxLength, (chunk) => {
-          this.targetBytesDownloaded += chunk.length;
+          this.tally.targetBytes += chunk.length;
           writeAllSync(fd, chunk);
         });
       } catch (error) {

@@ -1,11 +1,12 @@
 // One verification session against one trust repository: a tuf-js Updater
 // (the only TUF client in signet) over our store fetcher, refreshed once,
-// then any number of target lookups. Trusted state persists across runs.
+// then any number of target lookups, which may run at the same time (each
+// classifies its own failures). Trusted state persists across runs.
 
 import type { TargetFile, Updater } from 'tuf-js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import { StoreFetcher } from './store-fetcher.js';
-import { createUpdater } from './updater.js';
+import { createUpdater, trustedExpiries, updaterFor } from './updater.js';
 import { TrustedState } from './trusted-state.js';
 import { classifyTufError } from './tuf-errors.js';
 import { findRevocation, type FoundRevocation } from './revocation-lookup.js';
@@ -45,6 +46,12 @@ export interface TrustSession {
   revocationOf(name: string): Promise<FoundRevocation | undefined>;
   /** Metadata bytes received from the store so far. */
   bytesDownloaded(): number;
+  /**
+   * When each role the session trusts expires (delegated roles once a lookup
+   * loaded them). tuf-js checks expiry against the time the session started;
+   * a session kept open longer checks these against each decision's time.
+   */
+  expiries(): Map<string, Date>;
   readonly location: string;
 }
 
@@ -74,14 +81,16 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
       location,
       bytesDownloaded: () => fetcher.bytesDownloaded,
       revocationOf: (name) => findRevocation(dir, name),
+      expiries: () => trustedExpiries(updater),
       lookup: async (name) => {
         let info: TargetFile | undefined;
-        fetcher.beginOperation();
+        // Lookups may run at once: each gets its own failure record (see StoreFetcher.forOperation).
+        const own = fetcher.forOperation();
         try {
           await prepare(name);
-          info = await updater.getTargetInfo(name);
+          info = await updaterFor(updater, own).getTargetInfo(name);
         } catch (error) {
-          throw classifyTufError(error, fetcher, location);
+          throw classifyTufError(error, own, location);
         }
         if (!info) return undefined;
         return { name, length: info.length, hashes: { ...info.hashes }, custom: { ...(info.custom ?? {}) } };

@@ -10,13 +10,15 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { readFileBounded, writeFileAtomic } from '../store/atomic-file.js';
 import { withWorkingCopy, type BringLocal } from './working-copy.js';
-import { withStateLock } from './state-lock.js';
+import { withFileLock } from '../store/file-lock.js';
 import { RootIndex, stateIdOf } from './repository-identity.js';
 import { parseRoot } from '../trust/root-chain.js';
 import type { Envelope, RootJSON } from '../metadata/types.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import { LIMITS } from '../limits.js';
 
+/** Held while trusted files are compared and written back (never during network I/O). */
+const LOCK_NAME = '.state.lock';
 const TOP_LEVEL_FILES = new Set(['root.json', 'timestamp.json', 'snapshot.json', 'targets.json']);
 
 /**
@@ -58,7 +60,7 @@ export class TrustedState {
    */
   async ensureRoot(pinnedRoot: Uint8Array): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await withStateLock(this.dir, async () => {
+    await withFileLock(join(this.dir, LOCK_NAME), async () => {
       const current = await readFileBounded(join(this.dir, 'root.json'), LIMITS.rootBytes);
       if (current !== undefined) {
         const trustedVersion = safeVersion(current);
@@ -76,7 +78,7 @@ export class TrustedState {
   async withWorkingCopy<T>(work: (dir: string, bringLocal: BringLocal) => Promise<T>): Promise<T> {
     return withWorkingCopy(this.dir, work, {
       upFront: (name) => TOP_LEVEL_FILES.has(name),
-      exclusive: (writeBack) => withStateLock(this.dir, writeBack),
+      exclusive: (writeBack) => withFileLock(join(this.dir, LOCK_NAME), writeBack),
     });
   }
 

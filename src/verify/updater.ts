@@ -28,3 +28,30 @@ export function createUpdater(metadataDir: string, fetcher: StoreFetcher): Updat
     },
   });
 }
+
+/**
+ * An Updater for one operation: it shares `updater`'s trusted set (the roles
+ * already verified) and fetches through `fetcher` (an operation's view, see
+ * StoreFetcher.forOperation), so failures land in that operation's record.
+ * tuf-js 6 (pinned exactly) reads its fetcher from the `fetcher` field and
+ * assigns fields only in its constructor, so a prototype view is enough.
+ */
+export function updaterFor(updater: Updater, fetcher: StoreFetcher): Updater {
+  const view = Object.create(updater) as Updater;
+  Object.defineProperty(view, 'fetcher', { value: fetcher, enumerable: true });
+  return view;
+}
+
+/** The expiry of every role `updater` holds as trusted (root, timestamp, snapshot, targets, delegated roles loaded so far). */
+export function trustedExpiries(updater: Updater): Map<string, Date> {
+  const store = (updater as unknown as { trustedSet?: { trustedSet?: Record<string, { signed?: { expires?: unknown } }> } }).trustedSet;
+  const roles = store?.trustedSet;
+  // An internal invariant of the pinned tuf-js: without it no decision can be checked for freshness.
+  if (!roles || typeof roles !== 'object') throw new Error('tuf-js trusted set not found: the pinned tuf-js version changed its layout');
+  const out = new Map<string, Date>();
+  for (const [role, metadata] of Object.entries(roles)) {
+    const expires = metadata?.signed?.expires;
+    if (typeof expires === 'string') out.set(role, new Date(expires));
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import type { BasicCredentials } from '../notary/bearer-auth.js';
 import { loadNotaryCollection, type NotaryCollection } from '../notary/notary-client.js';
 import { TrustDirectoryFetcher, type NotaryFetcher } from '../notary/notary-fetcher.js';
 import { choosePin, describePin } from '../notary/notary-pin.js';
-import { notaryStatePath, readNotaryState, writeNotaryState } from '../notary/notary-trusted-state.js';
+import { readNotaryState, writeNotaryState } from '../notary/notary-trusted-state.js';
 import type { SignetContext } from './context.js';
 import type { RegistryClientOptions } from '../registry/registry-options.js';
 
@@ -73,12 +73,11 @@ export async function openNotaryCollection(gun: string, options: NotarySourceOpt
     fetcher = new NotaryServerFetcher(serverOptions);
   }
   try {
-    // Rollback across runs: never accept older timestamp/snapshot versions than trusted before.
-    const statePath = notaryStatePath(ctx.home, gun);
-    const previous = await readNotaryState(statePath);
-    const collection = await loadNotaryCollection(fetcher, { gun, pin, now: ctx.now, previous });
+    // Rollback across runs: no role older than trusted before for this collection (GUN + pinned anchor), from any source.
+    const recall = (anchor: string) => readNotaryState(ctx.home, gun, anchor);
+    const collection = await loadNotaryCollection(fetcher, { gun, pin, now: ctx.now, recall });
     const { trusted } = collection;
-    await writeNotaryState(statePath, gun, previous, { timestamp: trusted.timestamp.signed.version, snapshot: trusted.snapshot.signed.version });
+    await writeNotaryState(ctx.home, gun, trusted.anchor, trusted.versions());
     ctx.log(`verified Notary collection ${gun} from ${collection.location} (root v${collection.trusted.root.signed.version}, ${describePin(pin)})`);
     for (const skipped of collection.skippedRoles) ctx.log(`warning: skipped ${skipped.role}: ${skipped.reason}`);
     return collection;

@@ -34,7 +34,8 @@ export function ed25519Key(): CraftKey {
 /** An `ecdsa-x509` root key: a self-signed P-256 certificate with CN `cn`, made by openssl. */
 export async function rootCertificateKey(cn: string, days = 30, digest = 'sha256'): Promise<CraftKey> {
   const dir = await mkdtemp(join(tmpdir(), 'signet-notary-craft-'));
-  const { keyFile, certFile } = await selfSignedCertificate(dir, 'TEST-ONLY-root', cn, [], days, digest);
+  // A leaf (CA:FALSE), as notary generates them: notary refuses a root key whose bundle has no leaf.
+  const { keyFile, certFile } = await selfSignedCertificate(dir, 'TEST-ONLY-root', cn, ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature'], days, digest);
   const json = { keytype: 'ecdsa-x509', keyval: { private: null, public: (await readFile(certFile)).toString('base64') } };
   const key = createPrivateKey(await readFile(keyFile));
   await rm(dir, { recursive: true, force: true });
@@ -151,4 +152,89 @@ export async function craftCollection(options: CraftOptions): Promise<string> {
     await writeFile(path, bytes);
   }
   return trustDir;
+}
+
+/** The online keys of one root version (crafted collections with key rotations). */
+export interface OnlineKeys {
+  targets: CraftKey;
+  snapshot: CraftKey;
+  timestamp: CraftKey;
+}
+
+export function onlineKeys(): OnlineKeys {
+  return { targets: ecdsaKey(), snapshot: ecdsaKey(), timestamp: ed25519Key() };
+}
+
+export interface CraftedRole {
+  name: string;
+  version: number;
+  targets: Record<string, { sha256: string; length: number }>;
+  /** Delegations this role makes (name, keys, threshold, paths). */
+  delegations?: Array<{ name: string; keys: CraftKey[]; threshold: number; paths: string[] }>;
+  /** Keys that sign it (targets: the online targets key). */
+  signers?: CraftKey[];
+  /** Extra keys to list in delegations.keys (e.g. one key under two ids). */
+  extraKeys?: Record<string, NotaryKeyJSON>;
+}
+
+export interface CraftFilesOptions {
+  root: CraftKey;
+  rootVersion: number;
+  keys: OnlineKeys;
+  /** `targets` first, then delegated roles. */
+  roles: CraftedRole[];
+  snapshotVersion: number;
+  timestampVersion: number;
+  expires?: string;
+  /** Keep each version's root as `<n>.root` too (what notary-server serves). */
+  olderRoots?: Map<string, Uint8Array>;
+}
+
+/**
+ * One state of a collection as notary-server serves it: role name → bytes
+ * (`root`, `targets`, `targets/releases`, `snapshot`, `timestamp`, `<n>.root`).
+ */
+export function craftFiles(options: CraftFilesOptions): Map<string, Uint8Array> {
+  const expires = options.expires ?? FAR;
+  const { keys } = options;
+  const rootKeys: Record<string, NotaryKeyJSON> = {};
+  for (const k of [options.root, keys.snapshot, keys.timestamp, keys.targets]) rootKeys[k.id] = k.json;
+  const files = new Map<string, Uint8Array>(options.olderRoots ?? []);
+  const put = (role: string, value: unknown) => files.set(role, Buffer.from(JSON.stringify(value)));
+  const root = envelope(
+    {
+      _type: 'Root',
+      consistent_snapshot: false,
+      expires,
+      keys: rootKeys,
+      roles: {
+        root: { keyids: [options.root.id], threshold: 1 },
+        snapshot: { keyids: [keys.snapshot.id], threshold: 1 },
+        targets: { keyids: [keys.targets.id], threshold: 1 },
+        timestamp: { keyids: [keys.timestamp.id], threshold: 1 },
+      },
+      version: options.rootVersion,
+    },
+    [options.root],
+  );
+  put('root', root);
+  put(`${options.rootVersion}.root`, root);
+  const targetsFiles = (t: CraftedRole['targets']) => Object.fromEntries(Object.entries(t).map(([name, v]) => [name, { hashes: { sha256: Buffer.from(v.sha256, 'hex').toString('base64') }, length: v.length }]));
+  for (const role of options.roles) {
+    const delegationKeys: Record<string, NotaryKeyJSON> = { ...role.extraKeys };
+    for (const d of role.delegations ?? []) for (const k of d.keys) delegationKeys[k.id] = k.json;
+    const roles = (role.delegations ?? []).map((d) => ({ name: d.name, keyids: d.keys.map((k) => k.id), threshold: d.threshold, paths: d.paths }));
+    const signers = role.signers ?? (role.name === 'targets' ? [keys.targets] : []);
+    put(role.name, envelope({ _type: 'Targets', delegations: { keys: delegationKeys, roles }, expires, targets: targetsFiles(role.targets), version: role.version }, signers));
+  }
+  const meta: Record<string, NotaryFileMetaJSON> = {};
+  for (const [role, bytes] of files) if (!/^\d+\.root$/.test(role)) meta[role] = fileMeta(bytes);
+  put('snapshot', envelope({ _type: 'Snapshot', expires, meta, version: options.snapshotVersion }, [keys.snapshot]));
+  put('timestamp', envelope({ _type: 'Timestamp', expires, meta: { snapshot: fileMeta(files.get('snapshot')!) }, version: options.timestampVersion }, [keys.timestamp]));
+  return files;
+}
+
+/** The PEM certificate inside an `ecdsa-x509` root key. */
+export function certificatePemOf(key: CraftKey): string {
+  return Buffer.from(key.json.keyval.public, 'base64').toString('utf8');
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
-import { EXIT, type SignetError } from '../../errors.js';
+import { EXIT, UsageError, worstExit, type SignetError } from '../../errors.js';
 import { notarySourceOptions, withNotaryOptions, type NotaryCommandOptions } from '../notary-options.js';
 
 interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions, NotaryCommandOptions {
@@ -13,13 +13,17 @@ interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions, No
   trustRepo?: string;
   root?: string;
   name?: string;
+  file?: string[];
+  pin?: boolean;
 }
 
 export function registerVerify(program: Command, cli: CliRuntime): void {
   const command = program
     .command('verify')
     .description('check images against signed trust metadata; prints the verified name@sha256:… to deploy')
-    .argument('<image-ref...>', 'oci-layout:<dir>[:<tag>] or a registry reference');
+    .argument('[image-ref...]', 'oci-layout:<dir>[:<tag>] or a registry reference')
+    .option('-f, --file <manifest>', 'also verify every image in this Kubernetes YAML/JSON (multi-document, Helm or Kustomize output) or Compose file; `-` reads stdin (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--pin', 'with --file: when every image verified, rewrite each file with the verified name@sha256:… (only the image values change); with `-f -`, print the pinned manifest');
   withRegistryOptions(withNameOption(withTrustOptions(withOutputOptions(command))));
   command
     .option('--notary <server-url>', 'verify against a Notary v1 / Docker Content Trust collection on this server instead of a signet trust repository')
@@ -31,8 +35,19 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     'signet verify oci-layout:./build/app:1.2.3 --trust-repo ./trust --root ./root.json --json',
     'signet verify registry.example.com/team/app:1.2.3',
     'signet verify registry.example.com/team/app:1.2.3 --notary https://notary.example.com --root-key-id <id>   # Notary v1 collection',
+    'signet verify -f deploy.yaml -f compose.yaml               # every image in the manifests, in one call',
+    'signet verify -f deploy.yaml --pin                         # then rewrite them to the verified name@sha256:…',
+    'helm template ./chart | signet verify -f - --pin | kubectl apply -f -',
+    'kustomize build overlays/prod | signet verify -f - --json',
   ]);
   command.action(async (refs: string[], options: VerifyCommandOptions) => {
+    if (options.pin && !options.file?.length) throw new UsageError('bad-option', '--pin rewrites manifests: give them with --file');
+    if (options.file?.length) {
+      if (options.notary || options.trustDir) throw new UsageError('bad-option', '--file checks images against signet trust repositories; --notary and --trust-dir do not apply');
+      const { verifyManifestFiles } = await import('./verify-manifests.js');
+      return verifyManifestFiles(refs, options.file, options, cli);
+    }
+    if (refs.length === 0) throw new UsageError('missing-argument', 'give image references to verify, or manifests with --file');
     if (options.notary || options.trustDir) return verifyWithNotary(refs, options, cli);
     const { verifyImages } = await import('../../workflows/verify.js');
     const verifyOptions: Parameters<typeof verifyImages>[1] = {};
@@ -64,13 +79,9 @@ type Outcome = { ok: true; verified: string } | { ok: false; reference: string; 
  * usage, so the worst news wins.
  */
 function reportOutcomes<T extends Outcome>(cli: CliRuntime, options: VerifyCommandOptions, outcomes: T[], extra: { bytesDownloaded?: number }): void {
-  let code: number = EXIT.ok;
-  for (const outcome of outcomes) {
-    if (outcome.ok) continue;
-    const own = EXIT[outcome.error.kind];
-    if (own === EXIT.invalid || (own === EXIT.inconclusive && code !== EXIT.invalid) || code === EXIT.ok) code = own;
-    cli.io.err(`error: ${outcome.error.message}\n`);
-  }
+  const errors = outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
+  for (const error of errors) cli.io.err(`error: ${error.message}\n`);
+  const code = worstExit(errors);
   cli.exitCode = code;
   const json = {
     ok: code === EXIT.ok,

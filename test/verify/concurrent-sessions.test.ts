@@ -34,11 +34,11 @@ beforeAll(async () => {
   await import('node:fs/promises').then((fs) => fs.writeFile(join(s.dir, 'pin.json'), pin));
   expect((await s.cli(['sign', s.ref('1.0')])).code).toBe(0);
   expect((await verify(trust)).code).toBe(0);
-});
+}, 300_000);
 afterAll(async () => s?.cleanup());
 
 describe('two verifiers sharing SIGNET_HOME, the slow one finishing last', () => {
-  it('keeps the newer timestamp, and a later rollback to the revoked state is refused', async () => {
+  it('keeps the newer timestamp, and a later rollback to the revoked state is refused', { timeout: 300_000 }, async () => {
     expect((await s.cli(['sign', s.ref('2.0')])).code).toBe(0);
     await cp(trust, join(s.dir, 'before-revocation'), { recursive: true });
     const source = { store: new DirectoryStore(trust), pinnedRoot: pin, home: deployHome() };

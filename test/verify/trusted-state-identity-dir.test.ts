@@ -35,7 +35,7 @@ beforeAll(async () => {
   const learned = await deployer('deploy', trust, pin1);
   expect(learned.code).toBe(1);
   expect(learned.stderr).toMatch(/no longer signed/);
-});
+}, 300_000);
 afterAll(async () => s?.cleanup());
 
 describe('rollback through another spelling of a directory store', () => {
@@ -57,7 +57,7 @@ describe('rollback through another spelling of a directory store', () => {
   });
 });
 
-describe('the pin replaced by a newer root of the same chain', () => {
+describe('the pin replaced by a newer root of the same chain', { timeout: 300_000 }, () => {
   // Root rotations that keep the online keys: the saved metadata still verifies under the new roots.
   const rotate = async (version: number): Promise<string> => {
     const rotated = await s.cli(['key', 'rotate', 'targets', '--keep']);

@@ -27,7 +27,7 @@ beforeAll(async () => {
     await pushImage(client, { registry: reg.host, repository }, '1.0', buildImage(`identity-${repository}`));
   }
   await client.close();
-});
+}, 300_000);
 afterAll(async () => {
   await Promise.all([reg?.stop(), mirror?.stop()]);
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -43,7 +43,7 @@ async function initRepository(store: string, scope: string, extra: string[] = []
 }
 
 describe('the oci://{registry}/{repository} template and an attacker mirror', () => {
-  it('refuses the pre-revocation copy on a second registry and under another repository, with exit 1', async () => {
+  it('refuses the pre-revocation copy on a second registry and under another repository, with exit 1', { timeout: 300_000 }, async () => {
     const pin = await initRepository(`oci://${reg.host}/team/app`, 'team/app');
     expect((await cli('owner', ['sign', `${reg.host}/team/app:1.0`])).code).toBe(0);
     // The attacker needs no key: signet copy --with-trust, before the revocation.
@@ -73,7 +73,7 @@ describe('the oci://{registry}/{repository} template and an attacker mirror', ()
 });
 
 describe('localhost for 127.0.0.1', () => {
-  it('refuses a rolled-back timestamp tag reached through the other host name, with exit 1', async () => {
+  it('refuses a rolled-back timestamp tag reached through the other host name, with exit 1', { timeout: 300_000 }, async () => {
     const [, port] = reg.host.split(':');
     const pin = await initRepository(`oci://${reg.host}/team/api`, 'team/api');
     expect((await cli('owner', ['sign', `${reg.host}/team/api:1.0`])).code).toBe(0);
@@ -96,7 +96,7 @@ describe('localhost for 127.0.0.1', () => {
 });
 
 describe('per-image repositories under one organisation root', () => {
-  it('keep separate memories, while a mirror of one shares its memory', async () => {
+  it('keep separate memories, while a mirror of one shares its memory', { timeout: 300_000 }, async () => {
     const pin = await initRepository(`oci://${reg.host}/org/one`, 'org/one');
     await initRepository(`oci://${reg.host}/org/two`, 'org/two', ['--root-file', pin]);
     // org/one moves further ahead than org/two: mixed memories would call org/two a rollback.

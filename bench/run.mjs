@@ -21,6 +21,7 @@ import { NotaryClient, countingRelay } from './support/notary.mjs';
 import { addSyntheticTags, measureLayout } from './support/bins-table.mjs';
 import { median, medianOf, medianOfAsync, run } from './support/measure.mjs';
 import { writeReport } from './support/report.mjs';
+import { keysReport, measureKeys } from './support/keys-bench.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNET = join(ROOT, 'dist', 'signet.mjs');
@@ -228,12 +229,15 @@ async function main() {
       log(`bins layout: ${bitLength ? 2 ** bitLength : 'flat'} × ${tags} tags`);
       results.bins.push(await measureLayout(lib, { bitLength, tags, base, cacheAllBins: bitLength === lib.DEFAULT_BIN_BIT_LENGTH }));
     }
+
+    // 8. Keys (issue 15): signatures/s per kind of key; a 1,000-tag sign with a token key.
+    results.keys = await measureKeys({ lib, work, signet, log, quick: QUICK, passphrase: PASS });
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error) => log(`cleanup: ${error.message}`));
   }
   results.totalMs = performance.now() - started;
   machine.loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  const text = writeReport(results);
+  const text = [writeReport(results), ...keysReport(results.keys)].join('\n');
   process.stdout.write(text);
   if (!QUICK) await writeFile(join(ROOT, 'bench', 'RESULTS.md'), text);
   log(`done in ${(results.totalMs / 1000).toFixed(0)} s${QUICK ? ' (quick run: RESULTS.md not written)' : '; wrote bench/RESULTS.md'}`);

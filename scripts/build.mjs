@@ -22,6 +22,9 @@ const common = {
     js: "import { createRequire as __signetCreateRequire } from 'node:module'; const require = __signetCreateRequire(import.meta.url);",
   },
   chunkNames: 'chunks/[name]-[hash]',
+  // The optional PKCS#11 binding is a native addon, loaded from node_modules
+  // only when a token key is used (src/keys/pkcs11/pkcs11-module.ts).
+  external: ['pkcs11js'],
 };
 
 // Chunk names change with content: start clean so stale chunks do not pile up.

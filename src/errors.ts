@@ -41,8 +41,12 @@ export class InconclusiveError extends SignetError {
   }
 }
 
-/** Exit codes from BRIEF.md; the only place they are defined. */
-export const EXIT = { ok: 0, invalid: 1, usage: 2, inconclusive: 3 } as const;
+/**
+ * Exit codes from BRIEF.md; the only place they are defined. `partial` (4) is
+ * not an error's kind: `signet timestamp` exits 4 when it refreshed the
+ * timestamp but a due snapshot could not be re-signed here (decisions.md, day2a).
+ */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, inconclusive: 3, partial: 4 } as const;
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof SignetError) return EXIT[error.kind];
@@ -57,4 +61,23 @@ export function worstExit(errors: readonly SignetError[]): number {
     if (own === EXIT.invalid || (own === EXIT.inconclusive && code !== EXIT.invalid) || code === EXIT.ok) code = own;
   }
   return code;
+}
+
+/** System error codes that mean "this machine's disk or files", never the network or the data. */
+const LOCAL_IO_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EMFILE', 'ENFILE', 'EISDIR', 'ENOTDIR']);
+
+/**
+ * One kind for an error that is not a SignetError: a local file-system failure
+ * (disk full, read-only, permissions) is a configuration problem on this
+ * machine (exit 2), never "could not check, try later"; anything else could
+ * not be checked (exit 3). Neither is ever a verdict.
+ */
+export function unexpectedError(error: unknown): SignetError {
+  if (error instanceof SignetError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && LOCAL_IO_CODES.has(code)) {
+    return new UsageError('local-io', `a local file could not be written or read (${message}); check free space and permissions of SIGNET_HOME and the paths given`, { cause: error });
+  }
+  return new InconclusiveError('unexpected', `could not check: ${message}`, { cause: error });
 }

@@ -16,8 +16,12 @@ export { parseRoot, verifyRootUpdate, loadLatestRoot, rootThreshold } from './tr
 export { binFor, binName } from './trust/succinct-bins.js';
 export { enableBins, migrateToBins, bitLengthForBinCount, DEFAULT_BIN_BIT_LENGTH, type BinsOptions, type BinsMigration } from './trust/bins-layout.js';
 // keys
-export { Keystore, type PassphraseProvider, type PassphraseRequest, type KeyInfo } from './keys/keystore.js';
-export { ed25519Signer, type Signer, type SignerProvider } from './keys/signer.js';
+export { Keystore, type PassphraseProvider, type PassphraseRequest, type KeyInfo, type TokenKeys } from './keys/keystore.js';
+export { ed25519Signer, ecdsaSigner, type Signer, type SignerProvider } from './keys/signer.js';
+export { KeyRing, type KeyRingOptions } from './keys/key-ring.js';
+export { closeOpenTokens } from './keys/token-loader.js';
+export { ECDSA, ECDSA_P256, KEY_ALGORITHMS, algorithmOf, parseKeyAlgorithm, verifySignature, verifyWithKeyObject, type KeyAlgorithm } from './keys/key-schemes.js';
+export { TOKEN_KEY_FORMAT, type TokenKeyFile } from './keys/token-key-file.js';
 export { keyIdOf, shortKeyId, fingerprint } from './keys/key-id.js';
 export { KEY_FORMAT, DEFAULT_SCRYPT, WrongPassphraseError, KeyFileTamperedError, type KeyFile } from './keys/key-file.js';
 export { PUBLIC_KEY_FORMAT, readPublicKeyFile, parsePublicKey, publicKeyPem, type PublicKeyExport, type PublicKeyRead } from './keys/public-key-file.js';
@@ -45,6 +49,7 @@ export { OciLayout } from './image/oci-layout.js';
 export { openImageSource, type ImageSource } from './image/image-source.js';
 export { MEDIA_TYPES, type Manifest } from './image/manifest.js';
 export { writeSampleLayout, sampleManifest, sampleIndex, addToLayout } from './image/sample-images.js';
+export { writeSampleTrust, SAMPLE_NAME, SAMPLE_SCOPE } from './workflows/sample-trust.js';
 // registries (undici loads with these; the CLI imports them lazily)
 export { parseRegistryReference, formatRegistryReference, withoutRegistryHost } from './registry/reference.js';
 export { RegistryClient, MANIFEST_ACCEPT, type Repository } from './registry/registry-client.js';
@@ -54,11 +59,14 @@ export { pullImage, type PullResult } from './registry/pull-image.js';
 // verification
 export { withTrustSession, type TrustSession, type TrustSource } from './verify/trust-session.js';
 export { verifyManifest, type VerifiedImage } from './verify/verify-image.js';
+export { verifyFile, type VerifiedFile } from './verify/verify-file.js';
+export { ContentCheck, checkBytes, checkStream, type SignedContent, type ReceivedContent } from './verify/content-check.js';
+export { parseFileReference, type FileReference } from './files/file-reference.js';
 // policy and workflows
 export * from './policy/trust-policy.js';
 export type { SignetContext } from './workflows/context.js';
 export { initTrustRepository } from './workflows/init.js';
-export { signImages, targetsFor } from './workflows/sign.js';
+export { signImages, targetsFor, type SignedTarget } from './workflows/sign.js';
 export { migrateTrustRepository, binsStatus } from './workflows/bins.js';
 export { verifyImages } from './workflows/verify.js';
 // Deploy manifests (Kubernetes YAML, Compose): find images, verify, pin
@@ -66,6 +74,13 @@ export { verifyManifests, type ManifestReport, type ManifestResult } from './wor
 export { manifestImages, type ManifestImage } from './manifests/manifest-file.js';
 export { workloadImages, type ImageSite } from './manifests/workload-images.js';
 export { pinImages, pinnedName } from './manifests/pin-images.js';
+// The Kubernetes deploy gate (admission webhook)
+export { Gate, type Decision, type GateOptions, type ImageVerdict } from './admission/gate.js';
+export { WarmTrust, type WarmOptions } from './admission/warm-trust.js';
+export { parseRules, readRules, ruleFor, type GateRule, type GateRules } from './admission/admission-rules.js';
+export { parseAdmissionReview, admissionResponse } from './admission/admission-review.js';
+export { startAdmissionServer, type AdmissionServer } from './admission/server.js';
+export { installManifests } from './admission/install-manifests.js';
 export { listSigned } from './workflows/list.js';
 export { pullVerifiedImage } from './workflows/pull.js';
 export { publishSignedRoot } from './workflows/root-publish.js';
@@ -103,3 +118,4 @@ export { addDelegationWorkflow, removeDelegationWorkflow, listDelegationsWorkflo
 export { signDetachedImages } from './workflows/sign-detached.js';
 export { rotateKeyWorkflow, revokeKeyWorkflow } from './workflows/key-rotation.js';
 export { refreshTimestampWorkflow, statusWorkflow } from './workflows/freshness.js';
+export { addTrustEntry, listTrustEntries, removeTrustEntry, type TrustEntryAdd, type PinnedRootSummary, type ListedTrustEntry } from './workflows/trust-entries.js';

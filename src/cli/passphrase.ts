@@ -1,6 +1,8 @@
 // Fill the library's PassphraseProvider from, in order: --passphrase-file,
 // SIGNET_PASSPHRASE_<ROLE> (then SIGNET_PASSPHRASE), --passphrase-stdin, or a
-// no-echo terminal prompt. Passphrases are never printed or logged.
+// no-echo terminal prompt. PKCS#11 token PINs (purpose `pin`) come from the
+// key URI's pin-source file, SIGNET_PKCS11_PIN, or a prompt. Passphrases and
+// PINs are never printed or logged.
 
 import { resolve } from 'node:path';
 import type { PassphraseProvider, PassphraseRequest } from '../keys/keystore.js';
@@ -30,6 +32,7 @@ export function passphraseEnvName(role: string): string {
 export function cliPassphrases(io: CliIO, options: PassphraseOptions): PassphraseProvider {
   let fromStdin: string | undefined;
   return async (request: PassphraseRequest) => {
+    if (request.purpose === 'pin') return tokenPin(io, request);
     if (options.separateNewPassphrase) {
       if (request.purpose === 'new') return newPassphrase(io, options, request);
       if (options.passphraseStdin && !options.passphraseFile) return stdinLines(io, 0, 'the current passphrase');
@@ -63,6 +66,36 @@ export function cliPassphrases(io: CliIO, options: PassphraseOptions): Passphras
       `no passphrase for the ${request.role} key ${shortKeyId(request.keyId)}: set ${passphraseEnvName(request.role)} (or SIGNET_PASSPHRASE), or pass --passphrase-file FILE or --passphrase-stdin`,
     );
   };
+}
+
+/** SIGNET_PKCS11_PIN names the user PIN of the token(s) a command uses. */
+export const PIN_ENV = 'SIGNET_PKCS11_PIN';
+
+/**
+ * A token's user PIN: the key URI's pin-source file (RFC 7512; `file:` URI or
+ * path, symlinks refused), else SIGNET_PKCS11_PIN, else a no-echo prompt.
+ */
+async function tokenPin(io: CliIO, request: PassphraseRequest): Promise<string> {
+  const token = request.token !== undefined ? `token "${request.token}"` : 'the token';
+  if (request.pinSource !== undefined) {
+    const source = request.pinSource.startsWith('file:') ? fileUriPath(request.pinSource) : request.pinSource;
+    const path = resolve(io.cwd, source);
+    const bytes = await readFileBounded(path, LIMITS.passphraseFileBytes, { refuseSymlink: true });
+    if (bytes === undefined) throw new UsageError('no-pin', `the pin-source file ${path} for ${token} does not exist; nothing was changed`);
+    return stripNewline(bytes.toString('utf8'));
+  }
+  const fromEnv = io.env[PIN_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (io.stdinIsTTY && io.promptSecret) return io.promptSecret(`User PIN for ${token}: `);
+  throw new UsageError('no-pin', `no PIN for ${token}: set ${PIN_ENV}, or add pin-source=FILE to the key's PKCS#11 URI, or run on a terminal to be asked`);
+}
+
+function fileUriPath(uri: string): string {
+  try {
+    return decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return uri.slice('file:'.length);
+  }
 }
 
 /** The new passphrase for `signet key passwd`, from the sources listed on PassphraseOptions. */

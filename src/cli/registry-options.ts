@@ -14,24 +14,33 @@ import { readFileBounded } from '../store/atomic-file.js';
 import { UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { VERSION } from '../version.js';
+import { parseDuration } from '../metadata/expiry.js';
 
 export interface RegistryCommandOptions {
   username?: string;
   passwordStdin?: boolean;
   insecureRegistry?: string[];
   caFile?: string;
+  timeout?: string;
   passphraseStdin?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/**
+ * Add the registry options to a command that reads or writes a store or an
+ * image. Idempotent: option groups that imply it (withTrustOptions) call it
+ * too, and a command may still name it explicitly.
+ */
 export function withRegistryOptions(command: Command): Command {
+  if (command.options.some((option) => option.long === '--username')) return command;
   return command
     .option('--username <name>', 'registry user name; the password is read with --password-stdin')
     .option('--password-stdin', 'read the registry password or token from standard input')
     .option('--insecure-registry <host>', 'allow plain HTTP to this registry host[:port] (repeatable; loopback is always allowed)', collect, [])
     .option('--ca-file <file>', 'also trust this CA certificate (PEM) for registries')
-    .addHelpText('after', '\nRegistry credentials: --username with --password-stdin, else ~/.docker/config.json (auths, credHelpers, credsStore; $DOCKER_CONFIG). TLS: --ca-file, $SSL_CERT_FILE. Proxies: $HTTPS_PROXY, $HTTP_PROXY, $NO_PROXY.');
+    .option('--timeout <duration>', 'give up on a registry or trust store request after this long, retries included (e.g. 30s, 2m; default 60s, or $SIGNET_TIMEOUT); blobs get more time by size')
+    .addHelpText('after', '\nRegistry credentials: --username with --password-stdin, else ~/.docker/config.json (auths, credHelpers, credsStore; $DOCKER_CONFIG). TLS: --ca-file, $SSL_CERT_FILE. Proxies: $HTTPS_PROXY, $HTTP_PROXY, $NO_PROXY. Slow servers: --timeout, $SIGNET_TIMEOUT (exit 3 past it).');
 }
 
 function envOf(io: CliIO, ...names: string[]): string | undefined {
@@ -51,6 +60,23 @@ async function readPem(io: CliIO, file: string, what: string): Promise<string> {
   return text;
 }
 
+const MAX_TIMEOUT_SECONDS = 24 * 3600;
+
+/** `--timeout` (or SIGNET_TIMEOUT when the flag is absent) in milliseconds; exit 2 outside 1 s … 24 h. */
+export function timeoutFrom(flag: string | undefined, env: string | undefined): number | undefined {
+  const text = flag ?? env;
+  if (text === undefined) return undefined;
+  const where = flag !== undefined ? '--timeout' : 'SIGNET_TIMEOUT';
+  let seconds: number;
+  try {
+    seconds = parseDuration(text);
+  } catch (cause) {
+    throw new UsageError('bad-timeout', `${where} ${JSON.stringify(text)} is not a duration; use e.g. 30s, 2m, 1h`, { cause });
+  }
+  if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) throw new UsageError('bad-timeout', `${where} ${text} is out of range: use 1s to 24h`);
+  return seconds * 1000;
+}
+
 /** Build the client options for one command run. Reads stdin only with --password-stdin. */
 export async function registryOptionsFrom(io: CliIO, options: RegistryCommandOptions): Promise<RegistryClientOptions> {
   const result: RegistryClientOptions = { userAgent: `signet/${VERSION}` };
@@ -66,6 +92,8 @@ export async function registryOptionsFrom(io: CliIO, options: RegistryCommandOpt
   } else {
     result.credentials = dockerConfig;
   }
+  const deadlineMs = timeoutFrom(options.timeout, envOf(io, 'SIGNET_TIMEOUT'));
+  if (deadlineMs !== undefined) result.deadlineMs = deadlineMs;
   const insecure = options.insecureRegistry ?? [];
   for (const host of insecure) checkRegistryHost(host, `--insecure-registry ${host}`);
   if (insecure.length > 0) result.insecureRegistries = insecure;

@@ -58,6 +58,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
     code = cli.exitCode;
   } catch (error) {
     code = reportError(error, io);
+  } finally {
+    await cli.close();
   }
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }

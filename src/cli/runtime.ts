@@ -8,10 +8,16 @@ import type { CliIO } from './io.js';
 import type { SignetContext } from '../workflows/context.js';
 import { cliPassphrases, type PassphraseOptions } from './passphrase.js';
 import { progressReporter } from './progress-bar.js';
+import { KeyRing } from '../keys/key-ring.js';
+import { closeOpenTokens } from '../keys/token-loader.js';
+import { parseKeyAlgorithm } from '../keys/key-schemes.js';
+import { registryOptionsFrom, type RegistryCommandOptions } from './registry-options.js';
 
 export interface CommonOptions extends PassphraseOptions {
   json?: boolean;
   policy?: string;
+  /** `--key-type ed25519|ecdsa`: the algorithm of keys the command generates. */
+  keyType?: string;
 }
 
 export class CliRuntime {
@@ -36,17 +42,37 @@ export class CliRuntime {
 
   /** The library context for one operation; the reference time is fixed here, once. */
   context(options: CommonOptions = {}): SignetContext {
+    const home = this.home();
+    const passphrases = cliPassphrases(this.io, options);
+    const keys = new KeyRing({ home, passphrases, ...(options.keyType ? { algorithm: parseKeyAlgorithm(options.keyType) } : {}) });
     const ctx: SignetContext = {
-      home: this.home(),
+      home,
       cwd: this.io.cwd,
       now: new Date(),
-      passphrases: cliPassphrases(this.io, options),
+      passphrases,
+      keys,
       log: (line) => this.io.err(`${line}\n`),
     };
     if (options.policy) ctx.policyPath = resolve(this.io.cwd, options.policy);
     if (this.io.stderrIsTTY) {
       ctx.progress = progressReporter({ isTTY: true, columns: this.io.stderrColumns ?? 80, write: (text) => this.io.err(text) }, this.io.env);
     }
+    return ctx;
+  }
+
+  /** Release what the command's contexts opened (PKCS#11 sessions); never throws. */
+  async close(): Promise<void> {
+    await closeOpenTokens();
+  }
+
+  /**
+   * The context of a command that opens a store or an image: the registry
+   * options and credential sources (flags, docker config, credential helpers)
+   * are always filled in, so no such command can forget them.
+   */
+  async storeContext(options: CommonOptions & RegistryCommandOptions = {}): Promise<SignetContext> {
+    const ctx = this.context(options);
+    ctx.registry = await registryOptionsFrom(this.io, options);
     return ctx;
   }
 

@@ -1,4 +1,5 @@
-// The signet key file format (signet-key/v1): an ed25519 seed encrypted with
+// The signet key file format (signet-key/v1): a 32-byte secret (an ed25519
+// seed, or a P-256 private scalar when `public` is an ECDSA key) encrypted with
 // AES-256-GCM under a scrypt-derived key, every public field bound as
 // associated data so any edit is detected. Format and crypto only; no I/O.
 
@@ -124,7 +125,7 @@ export function serializeKeyFile(file: KeyFile): string {
 }
 
 /** Cheap checks before any passphrase is asked: the key id is the TUF id of the public key it names. */
-export function checkKeyFileIntegrity(file: KeyFile, where: string): void {
+export function checkKeyFileIntegrity(file: Pick<KeyFile, 'keyid' | 'public' | 'role' | 'repository' | 'created'>, where: string): void {
   let computed: string;
   try {
     computed = keyIdOf(file.public);

@@ -1,13 +1,14 @@
 // What `signet key import` accepts: a signet key file (signet-key/v1, still
-// encrypted) or an unencrypted PKCS#8 PEM ed25519 private key, as written by
-// `openssl genpkey -algorithm ed25519`. Parsing only; the keystore stores.
+// encrypted) or an unencrypted PKCS#8 PEM ed25519 or P-256 private key, as
+// written by `openssl genpkey`. Parsing only; the keystore stores.
 
 import { createPrivateKey } from 'node:crypto';
+import type { KeyAlgorithm } from './key-schemes.js';
 import { UsageError } from '../errors.js';
 /** Every signet private key file format starts with this (signet-key/v1, ...). */
 const KEY_FORMAT_PREFIX = 'signet-key/';
 
-export type ImportedKey = { kind: 'signet' } | { kind: 'pkcs8'; seed: Uint8Array };
+export type ImportedKey = { kind: 'signet' } | { kind: 'pkcs8'; algorithm: KeyAlgorithm; seed: Uint8Array };
 
 const PKCS8_HEADER = '-----BEGIN PRIVATE KEY-----';
 const ENCRYPTED_PKCS8_HEADER = '-----BEGIN ENCRYPTED PRIVATE KEY-----';
@@ -37,10 +38,12 @@ export function parseImport(bytes: Uint8Array): ImportedKey {
   } catch (cause) {
     throw new UsageError('bad-key-format', 'the PEM file is not a readable PKCS#8 private key', { cause });
   }
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string') {
-    throw new UsageError('unsupported-key-type', `signet keys are ed25519; this PEM holds a ${jwk.crv ?? jwk.kty ?? 'different'} key`);
+  const ed25519 = jwk.kty === 'OKP' && jwk.crv === 'Ed25519';
+  const p256 = jwk.kty === 'EC' && jwk.crv === 'P-256';
+  if ((!ed25519 && !p256) || typeof jwk.d !== 'string') {
+    throw new UsageError('unsupported-key-type', `signet keys are ed25519 or ECDSA P-256; this PEM holds a ${jwk.crv ?? jwk.kty ?? 'different'} key`);
   }
-  const seed = Buffer.from(jwk.d, 'base64url');
-  if (seed.length !== 32) throw new UsageError('bad-key-format', 'the ed25519 private key is not 32 bytes');
-  return { kind: 'pkcs8', seed };
+  const d = Buffer.from(jwk.d, 'base64url');
+  if (d.length > 32 || (ed25519 && d.length !== 32)) throw new UsageError('bad-key-format', 'the private key is not 32 bytes');
+  return { kind: 'pkcs8', algorithm: ed25519 ? 'ed25519' : 'ecdsa-p256', seed: Buffer.concat([Buffer.alloc(32 - d.length), d]) };
 }

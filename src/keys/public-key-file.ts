@@ -1,11 +1,12 @@
 // Public key files, the only thing that leaves a key holder's machine before
 // a root is signed: signet's export (signet-public-key/v1), a bare TUF key
-// object, or an ed25519 SPKI PEM. Each is read bounded, symlinks refused.
+// object, or an SPKI PEM (ed25519 or ECDSA P-256). Each is read bounded, symlinks refused.
 
 import { createPublicKey } from 'node:crypto';
 import type { KeyJSON } from '../metadata/types.js';
 import { isRecord } from '../metadata/types.js';
-import { ED25519, ed25519KeyJSON } from './ed25519.js';
+import { ED25519 } from './ed25519.js';
+import { keyJSONOfKeyObject, normalizePublicKey } from './key-schemes.js';
 import { keyIdOf, shortKeyId } from './key-id.js';
 import { readFileBounded } from '../store/atomic-file.js';
 import { UsageError } from '../errors.js';
@@ -62,19 +63,10 @@ export function parsePublicKey(bytes: Uint8Array, where: string): PublicKeyRead 
   return { keyId: keyIdOf(key), key };
 }
 
-/** Only ed25519 keys in the TUF form signet writes: 32-byte public key in hex. */
+/** ed25519 or ECDSA P-256 keys in the TUF form signet writes, rebuilt so no extra fields ride along into root.json. */
 function checkKey(value: unknown, where: string): KeyJSON {
   if (!isRecord(value) || !isRecord(value['keyval'])) throw new UsageError('bad-public-key', `${where} does not hold a TUF key object`);
-  const { keytype, scheme } = value;
-  const hex = value['keyval']['public'];
-  if (keytype !== ED25519 || scheme !== ED25519) {
-    throw new UsageError('unsupported-key-type', `${where} holds a ${String(keytype)}/${String(scheme)} key; signet root keys are ed25519`);
-  }
-  if (typeof hex !== 'string' || !/^[0-9a-f]{64}$/.test(hex)) {
-    throw new UsageError('bad-public-key', `${where}: an ed25519 public key is 64 lowercase hex digits`);
-  }
-  // Rebuild it: no extra fields ride along into root.json.
-  return ed25519KeyJSON(Buffer.from(hex, 'hex'));
+  return normalizePublicKey(value, where);
 }
 
 function fromPem(text: string, where: string): PublicKeyRead {
@@ -84,10 +76,8 @@ function fromPem(text: string, where: string): PublicKeyRead {
   } catch (cause) {
     throw new UsageError('bad-public-key', `${where} is not a readable PEM public key`, { cause });
   }
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
-    throw new UsageError('unsupported-key-type', `${where} holds a ${jwk.crv ?? jwk.kty ?? 'different'} key; signet root keys are ed25519`);
-  }
-  const key = ed25519KeyJSON(Buffer.from(jwk.x, 'base64url'));
+  const key = keyJSONOfKeyObject(createPublicKey({ key: text, format: 'pem' }));
+  if (!key) throw new UsageError('unsupported-key-type', `${where} holds a ${jwk.crv ?? jwk.kty ?? 'different'} key; signet keys are ed25519 or ECDSA P-256`);
   return { keyId: keyIdOf(key), key };
 }
 
@@ -95,8 +85,9 @@ function privateKeyGiven(where: string): UsageError {
   return new UsageError('private-key-given', `${where} is a private key; pass the public key (\`signet key export KEYID > key.pub.json\`)`);
 }
 
-/** The SPKI PEM form of an ed25519 TUF key, for tools that want PEM. */
+/** The SPKI PEM form of a TUF key, for tools that want PEM (an ECDSA key already is one). */
 export function publicKeyPem(key: KeyJSON): string {
+  if (key.keytype !== ED25519) return key.keyval.public;
   const x = Buffer.from(key.keyval.public, 'hex').toString('base64url');
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' }).export({ format: 'pem', type: 'spki' }).toString();
 }

@@ -1,13 +1,13 @@
 // A public key named on the command line: a key id (or unique prefix of at
 // least 8 hex digits) from the local keystore, or a file holding a TUF key
 // object, a JSON document with a "public" TUF key (signet key files and
-// exports), or an ed25519 SPKI PEM. Files are bounded and symlinks refused.
+// exports), or an SPKI PEM (ed25519 or ECDSA P-256). Files are bounded and symlinks refused.
 
 import { resolve } from 'node:path';
 import { createPublicKey } from 'node:crypto';
 import type { KeyJSON } from '../metadata/types.js';
 import { isRecord } from '../metadata/types.js';
-import { ED25519, ed25519KeyJSON } from './ed25519.js';
+import { keyJSONOfKeyObject, normalizePublicKey } from './key-schemes.js';
 import type { Keystore } from './keystore.js';
 import { readFileBounded } from '../store/atomic-file.js';
 import { UsageError } from '../errors.js';
@@ -31,19 +31,16 @@ export async function readPublicKey(spec: string, keystore: Keystore, cwd: strin
     throw new UsageError('bad-public-key', `${spec} is not a public key (TUF key JSON or PEM)`, { cause });
   }
   const key = isRecord(doc) && isRecord(doc['public']) ? doc['public'] : doc;
-  if (!isRecord(key) || key['keytype'] !== ED25519 || key['scheme'] !== ED25519 || !isRecord(key['keyval']) || typeof key['keyval']['public'] !== 'string' || !/^[0-9a-f]{64}$/.test(key['keyval']['public'])) {
-    throw new UsageError('bad-public-key', `${spec} does not hold an ed25519 public key in TUF form`);
-  }
-  // Rebuild the object so only the standard fields (which the key id covers) are kept.
-  return ed25519KeyJSON(Buffer.from(key['keyval']['public'], 'hex'));
+  // Rebuilt so only the standard fields (which the key id covers) are kept.
+  return normalizePublicKey(key, spec);
 }
 
 function fromPem(text: string, spec: string): KeyJSON {
   try {
-    const jwk = createPublicKey({ key: text, format: 'pem' }).export({ format: 'jwk' });
-    if (jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new Error('not ed25519');
-    return ed25519KeyJSON(Buffer.from(jwk.x, 'base64url'));
+    const key = keyJSONOfKeyObject(createPublicKey({ key: text, format: 'pem' }));
+    if (!key) throw new Error('neither ed25519 nor P-256');
+    return key;
   } catch (cause) {
-    throw new UsageError('bad-public-key', `${spec} is not an ed25519 public key`, { cause });
+    throw new UsageError('bad-public-key', `${spec} is not an ed25519 or ECDSA P-256 public key`, { cause });
   }
 }

@@ -1,11 +1,12 @@
 // Signing and threshold checks over canonical JSON, used by the writer and the
-// offline ceremony (the deploy-side verifier is tuf-js). Only ed25519 keys are
-// counted here; other key types are reported as unsupported, never as valid.
+// offline ceremony (the deploy-side verifier is tuf-js). Keys are checked by
+// the one key-scheme dispatch (keys/key-schemes.ts: ed25519, ECDSA P-256);
+// a key of any other type never counts toward a threshold.
 
 import { canonicalBytes } from './canonical-json.js';
 import type { Envelope, KeyJSON, RoleKeysJSON, SignatureJSON } from './types.js';
 import type { Signer } from '../keys/signer.js';
-import { ED25519, verifyEd25519 } from '../keys/ed25519.js';
+import { verifySignature } from '../keys/key-schemes.js';
 import { shortKeyId } from '../keys/key-id.js';
 import { VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
@@ -55,9 +56,8 @@ export function checkThreshold(
     if (!trusted.has(signature.keyid) || valid.has(signature.keyid)) continue;
     if (!Object.hasOwn(keys, signature.keyid)) continue;
     const key = keys[signature.keyid] as KeyJSON;
-    if (key.keytype !== ED25519 || key.scheme !== ED25519) continue;
-    const ok = verifyEd25519(hexBytes(key.keyval.public), message, hexBytes(signature.sig));
-    if (ok) valid.add(signature.keyid);
+    if (typeof signature.sig !== 'string') continue;
+    if (verifySignature(key, message, hexBytes(signature.sig))) valid.add(signature.keyid);
   }
   const missing = roleKeys.keyids.filter((id) => !valid.has(id));
   return { role, threshold: roleKeys.threshold, valid: [...valid], missing, met: valid.size >= roleKeys.threshold };

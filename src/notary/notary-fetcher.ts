@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { UsageError, VerificationError } from '../errors.js';
 import { readFileBounded } from '../store/atomic-file.js';
+import { checkNotaryRoleName } from './notary-role-names.js';
 
 /** Which copy of a role to fetch. */
 export interface NotaryFileRequest {
@@ -55,7 +56,7 @@ export class TrustDirectoryFetcher implements NotaryFetcher {
 
   async get(request: NotaryFileRequest, maxBytes: number): Promise<Uint8Array | undefined> {
     if (request.version !== undefined) return undefined;
-    checkRelativeName(request.role, 'role name');
+    checkNotaryRoleName(request.role);
     const path = join(this.metadataDir, ...request.role.split('/')) + '.json';
     try {
       return await readFileBounded(path, maxBytes, { refuseSymlink: true });

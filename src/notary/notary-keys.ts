@@ -17,11 +17,14 @@ export interface NotaryPublicKey {
 
 /**
  * Notary's key id: sha256 of the canonical JSON of the key with `private`
- * set to null (notaryproject/notary tuf/data/keys.go). For x509 keys this is
+ * set to null and `public` in standard base64 (notaryproject/notary
+ * tuf/data/keys.go, TUFKey.ID). For x509 keys this is
  * the "certificate id" that trust pinning names.
  */
 export function notaryKeyId(key: NotaryKeyJSON): string {
-  const normal = { keytype: key.keytype, keyval: { private: null, public: key.keyval.public } };
+  // notary decodes `public` to bytes and re-encodes it for the id: base64 with
+  // a newline in it names the same key, but under another id than its content's.
+  const normal = { keytype: key.keytype, keyval: { private: null, public: Buffer.from(key.keyval.public, 'base64').toString('base64') } };
   return createHash('sha256').update(canonicalBytes(normal)).digest('hex');
 }
 

@@ -8,6 +8,7 @@ import { LIMITS } from '../limits.js';
 import { drainFlowing } from '../registry/flowing-body.js';
 import { basicAuthorization, parseBearerChallenge, tokenFromResponse, tokenUrl, type BasicCredentials } from './bearer-auth.js';
 import { checkRelativeName, type NotaryFetcher, type NotaryFileRequest } from './notary-fetcher.js';
+import { checkNotaryRoleName } from './notary-role-names.js';
 
 export interface NotaryServerOptions {
   /** `https://notary.example.com` (http only for loopback). */
@@ -53,7 +54,7 @@ export class NotaryServerFetcher implements NotaryFetcher {
   }
 
   async get(request: NotaryFileRequest, maxBytes: number): Promise<Uint8Array | undefined> {
-    checkRelativeName(request.role, 'role name');
+    checkNotaryRoleName(request.role);
     let file = request.role;
     if (request.version !== undefined) file = `${request.version}.${file}`;
     else if (request.sha256 !== undefined && /^[0-9a-f]{64}$/.test(request.sha256)) file = `${file}.${request.sha256}`;

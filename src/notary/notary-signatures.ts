@@ -60,9 +60,10 @@ function rsaKeyLongEnough(key: NotaryPublicKey): boolean {
 }
 
 /**
- * Count the distinct trusted keys with a valid signature on `envelope`.
- * A signature whose key id is not the content id of the key it names is
- * ignored (Notary refuses such metadata outright; we simply never count it).
+ * Count the distinct trusted public keys with a valid signature on `envelope`:
+ * one key listed under two ids (or as a bare key and in a certificate) counts
+ * once. A signature naming a key whose id is not the id of its content is
+ * refused outright, as notary refuses it (signed/verify.go, ErrInvalidKeyID).
  */
 export function checkNotaryThreshold(envelope: NotaryEnvelope<unknown>, roleKeys: NotaryRoleKeys): NotaryThresholdResult {
   let message: Buffer;
@@ -72,15 +73,28 @@ export function checkNotaryThreshold(envelope: NotaryEnvelope<unknown>, roleKeys
     throw new VerificationError('notary-format', `${roleKeys.role} cannot be put in canonical JSON`, { cause });
   }
   const valid: string[] = [];
+  const counted = new Set<string>();
   let tried = 0;
   for (const signature of envelope.signatures) {
     if (++tried > LIMITS.maxSignaturesTried) break;
     if (valid.includes(signature.keyid)) continue;
     const key = roleKeys.keys.get(signature.keyid);
-    if (!key || notaryKeyId(key) !== signature.keyid) continue;
+    if (!key) continue;
+    if (notaryKeyId(key) !== signature.keyid) {
+      throw new VerificationError(
+        'notary-bad-key-id',
+        `${roleKeys.role} lists key ${shortKeyId(signature.keyid)} whose content has the id ${shortKeyId(notaryKeyId(key))}: a key id must be the hash of its key (notary refuses this too)`,
+      );
+    }
     const parsed = parseNotaryKey(key);
     if (!parsed) continue;
-    if (verifyNotarySignature(signature.method, parsed, message, Buffer.from(signature.sig, 'base64'))) valid.push(signature.keyid);
+    // One public key, however many ids name it, counts once toward the threshold.
+    const material = parsed.keyObject.export({ format: 'der', type: 'spki' }).toString('base64');
+    if (counted.has(material)) continue;
+    if (verifyNotarySignature(signature.method, parsed, message, Buffer.from(signature.sig, 'base64'))) {
+      valid.push(signature.keyid);
+      counted.add(material);
+    }
   }
   const missing = [...roleKeys.keys.keys()].filter((id) => !valid.includes(id));
   return { role: roleKeys.role, threshold: roleKeys.threshold, valid, missing };

@@ -19,6 +19,7 @@ import {
 import type { NotaryPin } from './notary-pin.js';
 import { verifyBootstrapRoot, verifyRotatedRoot } from './notary-root.js';
 import { requireNotaryThreshold, roleKeysOf } from './notary-signatures.js';
+import { isNotaryDelegationName, parentRoleOf } from './notary-role-names.js';
 
 /** A verified targets role (top-level or delegated). */
 export interface TrustedTargetsRole {
@@ -187,7 +188,7 @@ export class NotaryTrustedSet {
       if (!entry) throw this.formatError('root does not define the targets role');
       keys = roleKeysOf('targets', entry.keyids, root.signed.keys, entry.threshold);
     } else {
-      const parentName = name.slice(0, name.lastIndexOf('/'));
+      const parentName = parentRoleOf(name);
       const parent = this.roles.get(parentName);
       if (!parent) this.outOfOrder(name, `its parent ${parentName || '(none)'} is not loaded`);
       const delegation = this.delegationsOf(parentName).find((d) => d.name === name);
@@ -199,6 +200,7 @@ export class NotaryTrustedSet {
     if (!meta) throw new VerificationError('notary-not-in-snapshot', `snapshot of ${this.gun} does not list ${name}`);
     checkFileMeta(`${name} of ${this.gun}`, meta, bytes);
     const envelope = parseNotaryEnvelope<NotaryTargetsJSON>(bytes, 'Targets', `${name} of ${this.gun}`);
+    this.checkDelegationNames(name, envelope.signed);
     const signers = requireNotaryThreshold(envelope, keys, this.gun);
     // TUF 5.6.5: a targets role older than the one trusted before brings back removed tags.
     this.checkRollback(name, envelope.signed.version, this.previous.roles?.get(name));
@@ -222,6 +224,22 @@ export class NotaryTrustedSet {
   /** True when a target `name` signed by `role` is within the paths of the role and of every ancestor. */
   allows(role: TrustedTargetsRole, name: string): boolean {
     return role.pathChain.every((paths) => paths.some((prefix) => name.startsWith(prefix)));
+  }
+
+  /**
+   * Notary refuses a targets role that delegates to a name it does not accept
+   * or to a role that is not its direct child (tuf/data isValidTargetsStructure).
+   */
+  private checkDelegationNames(role: string, signed: NotaryTargetsJSON): void {
+    for (const delegation of signed.delegations?.roles ?? []) {
+      if (!isNotaryDelegationName(delegation.name) || parentRoleOf(delegation.name) !== role) {
+        throw new VerificationError(
+          'notary-bad-delegation',
+          `${role} of ${this.gun} delegates to ${JSON.stringify(delegation.name)}, which is not a valid Notary delegation of ${role}` +
+            ` (${role}/<name>, lowercase letters, digits, - _ and /); notary refuses such metadata too`,
+        );
+      }
+    }
   }
 
   private checkSigned(role: 'timestamp' | 'snapshot', envelope: NotaryEnvelope<unknown>): void {

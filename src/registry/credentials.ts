@@ -3,6 +3,7 @@
 // via the docker-credential-* helper protocol). Credentials are never logged.
 
 import { execFile } from 'node:child_process';
+import { credentialHelperEnv } from './helper-env.js';
 import { Buffer } from 'node:buffer';
 import { readFileBounded } from '../store/atomic-file.js';
 import { isRecord } from '../metadata/types.js';
@@ -44,7 +45,7 @@ export function firstOf(...sources: CredentialSource[]): CredentialSource {
 }
 
 export interface DockerConfigOptions {
-  /** Environment of credential helpers (PATH to find them). */
+  /** Environment to run credential helpers in; only its allow-listed part reaches them (see helper-env.ts). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -118,7 +119,7 @@ export async function runCredentialHelper(name: string, serverUrl: string, env?:
   if (!HELPER_NAME.test(name)) throw new UsageError('bad-docker-config', `credential helper name "${name}" is not valid`);
   const program = `docker-credential-${name}`;
   const output = await new Promise<string | undefined>((resolve, reject) => {
-    const child = execFile(program, ['get'], { env: env ?? process.env, timeout: HELPER_TIMEOUT_MS, maxBuffer: LIMITS.credentialHelperBytes, encoding: 'utf8' }, (error, stdout) => {
+    const child = execFile(program, ['get'], { env: credentialHelperEnv(env ?? process.env), timeout: HELPER_TIMEOUT_MS, maxBuffer: LIMITS.credentialHelperBytes, encoding: 'utf8' }, (error, stdout) => {
       if (!error) return resolve(stdout);
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return reject(new UsageError('credential-helper-missing', `credential helper ${program} is not on PATH (named in the docker config)`, { cause: error }));

@@ -4,10 +4,10 @@
 // verification; network failures become InconclusiveError (exit 3).
 
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from './undici-core.js';
 import { InconclusiveError, SignetError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import type { RegistryClientOptions } from './registry-options.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_MIN_BYTES_PER_SECOND, type RegistryClientOptions } from './registry-options.js';
 import { Limiter } from './limiter.js';
 import { drainFlowing } from './flowing-body.js';
 
@@ -23,6 +23,14 @@ export interface HttpRequest {
   auth?: Headers;
   /** May a redirect go to http: on this host? (plain-HTTP policy, decided by the caller) */
   allowHttp?: (url: URL) => boolean;
+  /** Send once, no retry (a probe whose failure is an answer). */
+  once?: boolean;
+}
+
+/** Per-exchange settings. */
+export interface ExchangeOptions {
+  /** Bytes the body is expected to carry (a blob's size): the deadline grows with it. */
+  expectedBytes?: number;
 }
 
 export interface HttpResponse {
@@ -83,13 +91,61 @@ export function networkError(method: string, url: URL, error: unknown): SignetEr
   );
 }
 
+/** The whole-request deadline passed: name the slow host and the knob. */
+export function deadlineError(method: string, url: URL, ms: number, cause?: unknown): InconclusiveError {
+  const seconds = Math.round(ms / 100) / 10;
+  return new InconclusiveError(
+    'registry-timeout',
+    `${url.host} was too slow: ${method} ${redactUrl(url)} did not complete within ${seconds} s; check the registry, or allow more time with --timeout (or SIGNET_TIMEOUT)`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * `request`, or a rejection as soon as `signal` aborts: undici does not abort a
+ * request still connecting (a host that accepts TCP and never finishes TLS), so
+ * the deadline would otherwise wait for the connect timeout.
+ */
+function untilAborted(request: Promise<Dispatcher.ResponseData>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  if (signal.aborted) {
+    request.then((late) => late.body.destroy(), () => undefined);
+    return Promise.reject(new Error('deadline passed'));
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      request.then((late) => late.body.destroy(), () => undefined);
+      reject(new Error('deadline passed'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    request.then(
+      (data) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(data);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Drop a response body we are done with (an unread body is aborted, never left to leak). */
 function release(res: HttpResponse): void {
   res.body.on('error', () => undefined);
   if (!res.body.destroyed) res.body.destroy();
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Wait `ms`, or less when `signal` aborts first. */
+const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+  const timer = setTimeout(done, ms);
+  function done() {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', done);
+    resolve();
+  }
+  signal.addEventListener('abort', done, { once: true });
+});
 
 export class HttpTransport {
   private readonly dispatcher: Dispatcher;
@@ -97,11 +153,13 @@ export class HttpTransport {
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private readonly userAgent: string;
+  private readonly deadlineMs: number;
+  private readonly minBytesPerSecond: number;
 
   constructor(options: RegistryClientOptions = {}) {
     const timeout = options.timeoutMs ?? 30_000;
     const ca = options.caCertificates && options.caCertificates.length > 0 ? [...rootCertificates, ...options.caCertificates] : undefined;
-    const connect = { timeout: options.connectTimeoutMs ?? 10_000, ...(ca ? { ca } : {}) };
+    const connect = { timeout: Math.min(options.connectTimeoutMs ?? 10_000, options.deadlineMs ?? DEFAULT_DEADLINE_MS), ...(ca ? { ca } : {}) };
     const agentOptions = { connect, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 30_000, connections: 16 };
     const proxy = options.proxy;
     // Explicit '' values keep undici from reading the environment itself.
@@ -112,6 +170,8 @@ export class HttpTransport {
     this.maxAttempts = Math.max(1, Math.min(options.maxAttempts ?? LIMITS.maxAttempts, 10));
     this.retryDelayMs = options.retryDelayMs ?? 250;
     this.userAgent = options.userAgent ?? 'signet';
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.minBytesPerSecond = options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND;
   }
 
   /**
@@ -119,36 +179,54 @@ export class HttpTransport {
    * response to `handle` while holding a concurrency slot. The body is always
    * released afterwards. Throws InconclusiveError when the registry cannot be reached.
    */
-  async exchange<T>(request: HttpRequest, handle: (res: HttpResponse) => Promise<T>): Promise<T> {
+  async exchange<T>(request: HttpRequest, handle: (res: HttpResponse) => Promise<T>, options: ExchangeOptions = {}): Promise<T> {
     return this.limiter.run(async () => {
-      const res = await this.sendWithRetries(request);
+      // The deadline starts once a slot is ours: time queued behind bulk work is not the registry's.
+      const ms = this.deadlineMs + Math.ceil(((options.expectedBytes ?? 0) / this.minBytesPerSecond) * 1000);
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), ms);
+      const overdue = (error: unknown) => (deadline.signal.aborted ? deadlineError(request.method, request.url, ms, error) : error);
       try {
-        return await handle(res);
-      } catch (error) {
-        // Only failures of the connection become "could not reach"; a sink's own
-        // error (disk full) must not be blamed on the registry.
-        throw isNetworkFailure(error) ? networkError(request.method, res.url, error) : error;
+        let res: HttpResponse;
+        try {
+          res = await this.sendWithRetries(request, deadline.signal);
+        } catch (error) {
+          throw overdue(error);
+        }
+        try {
+          return await handle(res);
+        } catch (error) {
+          if (deadline.signal.aborted) throw deadlineError(request.method, res.url, ms, error);
+          // Only failures of the connection become "could not reach"; a sink's own
+          // error (disk full) must not be blamed on the registry.
+          throw isNetworkFailure(error) ? networkError(request.method, res.url, error) : error;
+        } finally {
+          release(res);
+        }
       } finally {
-        release(res);
+        clearTimeout(timer);
       }
     });
   }
 
-  private async sendWithRetries(request: HttpRequest): Promise<HttpResponse> {
+  private async sendWithRetries(request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt++) {
-      const last = attempt >= this.maxAttempts;
+      const last = attempt >= this.maxAttempts || request.once === true;
       let res: HttpResponse;
       try {
-        res = await this.sendFollowingRedirects(request);
+        res = await this.sendFollowingRedirects(request, signal);
       } catch (error) {
+        if (signal.aborted) throw error;
         if (last || !RETRY_CODES.has(errorCode(error))) throw networkError(request.method, request.url, error);
-        await sleep(this.backoff(attempt));
+        await sleep(this.backoff(attempt), signal);
+        if (signal.aborted) throw error;
         continue;
       }
       if (last || !RETRY_STATUS.has(res.status)) return res;
       const retryAfter = Number(header(res, 'retry-after'));
       release(res);
-      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, MAX_RETRY_AFTER_MS) : this.backoff(attempt));
+      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, MAX_RETRY_AFTER_MS) : this.backoff(attempt), signal);
+      if (signal.aborted) throw networkError(request.method, request.url, new Error('deadline passed while waiting to retry'));
     }
   }
 
@@ -156,7 +234,7 @@ export class HttpTransport {
     return this.retryDelayMs * 2 ** (attempt - 1) + Math.floor(Math.random() * this.retryDelayMs);
   }
 
-  private async sendFollowingRedirects(request: HttpRequest): Promise<HttpResponse> {
+  private async sendFollowingRedirects(request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     const origin = request.url.origin;
     let url = request.url;
     let method = request.method;
@@ -164,7 +242,7 @@ export class HttpTransport {
       const sameOrigin = url.origin === origin;
       const headers: Headers = { 'user-agent': this.userAgent, ...request.headers, ...(sameOrigin ? request.auth : {}) };
       const body = method === 'GET' || method === 'HEAD' ? undefined : request.body;
-      const data = await this.dispatcher.request({ origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, ...(body ? { body } : {}) });
+      const data = await untilAborted(this.dispatcher.request({ origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, signal, ...(body ? { body } : {}) }), signal);
       const res: HttpResponse = { status: data.statusCode, headers: data.headers, url, body: data.body };
       const location = header(res, 'location');
       if (!REDIRECT_STATUS.has(res.status) || !location || (method !== 'GET' && method !== 'HEAD')) return res;
@@ -182,8 +260,9 @@ export class HttpTransport {
     }
   }
 
+  /** Release every connection at once: nothing of ours is in flight by now, and a connect still pending must not keep the process alive. */
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.dispatcher.destroy();
   }
 }
 

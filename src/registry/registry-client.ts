@@ -10,11 +10,11 @@ import { ociDigest, isSha256Digest } from '../metadata/digest.js';
 import { isRecord } from '../metadata/types.js';
 import { InconclusiveError, SignetError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { type Headers, type HttpRequest, type HttpResponse, HttpTransport, header, readBounded, redactUrl } from './http-transport.js';
+import { type ExchangeOptions, type Headers, type HttpRequest, type HttpResponse, HttpTransport, header, readBounded, redactUrl } from './http-transport.js';
 import { Authenticator } from './authenticator.js';
 import { drainFlowing } from './flowing-body.js';
 import { registryError } from './registry-errors.js';
-import { type RegistryClientOptions, plainHttpAllowed } from './registry-options.js';
+import { type RegistryClientOptions, isLoopbackHost, plainHttpAllowed } from './registry-options.js';
 import { DEFAULT_REGISTRY, DOCKER_HUB_ENDPOINT } from './reference.js';
 
 /** Every manifest type signet understands; distribution 2.8 answers 404 to OCI manifests without the OCI types here. */
@@ -52,13 +52,20 @@ export class RegistryClient {
   /**
    * The base URL of a registry: HTTPS, or plain HTTP for a loopback or
    * `--insecure-registry` host that does not speak TLS (found by one probe, then cached).
+   * A loopback host is asked in plain HTTP first (any answer but 400 means it
+   * speaks HTTP): a local registry is nearly always plain HTTP, and a TLS probe
+   * costs a TLS context (the CA bundle) and a round trip on every run.
    */
   private base(registry: string): Promise<URL> {
     let found = this.bases.get(registry);
     if (!found) {
       found = this.probe(registry);
       this.bases.set(registry, found);
-      found.catch(() => this.bases.delete(registry));
+      // A host too slow to answer the probe stays failed for this client: every later
+      // call would wait out the same deadline again.
+      found.catch((error: unknown) => {
+        if (!(error instanceof SignetError && error.code === 'registry-timeout')) this.bases.delete(registry);
+      });
     }
     return found;
   }
@@ -67,6 +74,16 @@ export class RegistryClient {
     const host = registry === DEFAULT_REGISTRY ? DOCKER_HUB_ENDPOINT : registry;
     const https = new URL(`https://${host}/`);
     if (!this.mayUseHttp(host)) return https;
+    const http = new URL(`http://${host}/`);
+    if (isLoopbackHost(host)) {
+      try {
+        const status = await this.transport.exchange({ method: 'GET', url: new URL('/v2/', http), once: true }, async (res) => res.status);
+        // A TLS server answers plain HTTP with 400 (or closes): then try HTTPS.
+        if (status !== 400) return http;
+      } catch (error) {
+        if (error instanceof SignetError && error.code === 'registry-timeout') throw error;
+      }
+    }
     try {
       await this.transport.exchange({ method: 'GET', url: new URL('/v2/', https) }, async () => undefined);
       return https;
@@ -74,7 +91,7 @@ export class RegistryClient {
       // Fall back to plain HTTP when the host does not speak TLS (or is down: the
       // plain request then reports that). A certificate problem is reported, never downgraded.
       if (error instanceof SignetError && (error.code === 'registry-tls' || error.code === 'registry-timeout')) throw error;
-      return new URL(`http://${host}/`);
+      return http;
     }
   }
 
@@ -82,7 +99,7 @@ export class RegistryClient {
    * Send a request to `repo`'s registry with credentials for `scope`, answering
    * one 401 challenge. `handle` sees any non-401 response.
    */
-  private async send<T>(repo: Repository, scope: Scope | '', build: (base: URL) => Omit<HttpRequest, 'auth'>, what: string, handle: (res: HttpResponse) => Promise<T>): Promise<T> {
+  private async send<T>(repo: Repository, scope: Scope | '', build: (base: URL) => Omit<HttpRequest, 'auth'>, what: string, handle: (res: HttpResponse) => Promise<T>, exchange: ExchangeOptions = {}): Promise<T> {
     const base = await this.base(repo.registry);
     const request = build(base);
     const scopeText = scope === '' ? '' : `repository:${repo.repository}:${scope}`;
@@ -91,9 +108,13 @@ export class RegistryClient {
     let auth: Headers | undefined = sameOrigin ? await this.auth.headersFor(repo.registry, scopeText) : undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       const outcome = await this.transport.exchange({ ...request, ...(auth ? { auth } : {}), allowHttp }, async (res) => {
+        // A 401 from another origin (a blob store the registry redirected to) is never
+        // answered: the registry's credentials, and tokens fetched with them, go only to
+        // the registry's own origin and to the token realm the registry itself named.
+        if (res.status === 401 && res.url.origin !== base.origin) throw foreignChallenge(repo.registry, res.url, what);
         if (res.status === 401 && attempt === 0 && sameOrigin) return { challenge: header(res, 'www-authenticate') ?? '' };
         return { value: await handle(res) };
-      });
+      }, exchange);
       if ('value' in outcome) return outcome.value;
       auth = await this.auth.answer(repo.registry, scopeText, outcome.challenge, what);
     }
@@ -202,7 +223,7 @@ export class RegistryClient {
       const found = `sha256:${hash.digest('hex')}`;
       if (received !== size) throw new VerificationError('size-mismatch', `${what}: expected ${size} bytes, received ${received}`);
       if (found !== digest) throw new VerificationError('digest-mismatch', `${what}: expected ${digest} but the bytes received hash to ${found}`);
-    });
+    }, { expectedBytes: size });
   }
 
   /** Does the repository hold this blob? */
@@ -229,7 +250,7 @@ export class RegistryClient {
     location.searchParams.set('digest', digest);
     await this.send(repo, 'pull,push', () => ({ method: 'PUT', url: location, headers: { 'content-type': 'application/octet-stream' }, body: bytes }), what, async (res) => {
       if (res.status !== 201) throw await registryError('PUT', res, what);
-    });
+    }, { expectedBytes: bytes.length });
     return digest;
   }
 
@@ -248,6 +269,13 @@ export class RegistryClient {
   async close(): Promise<void> {
     await this.transport.close();
   }
+}
+
+function foreignChallenge(registry: string, url: URL, what: string): InconclusiveError {
+  return new InconclusiveError(
+    'foreign-auth-challenge',
+    `${what}: the registry ${registry} redirected to ${url.host}, which asks for credentials (${redactUrl(url)}); signet sends ${registry}'s credentials only to ${registry} and the token service it names, so this download cannot be made`,
+  );
 }
 
 function manifestUrl(base: URL, repository: string, reference: string): URL {

@@ -15,6 +15,13 @@ export type RegistryClientOptions = {
   proxy?: { httpsProxy?: string; httpProxy?: string; noProxy?: string };
   /** Time allowed for response headers, and between two body chunks. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Whole-request deadline: connecting, headers, body, redirects and retries
+   * included (`--timeout`, SIGNET_TIMEOUT). Default DEFAULT_DEADLINE_MS.
+   */
+  deadlineMs?: number;
+  /** Large bodies (blobs) get `bytes / minBytesPerSecond` on top of the deadline. Default 64 KiB/s. */
+  minBytesPerSecond?: number;
   /** Time allowed to connect. Default 10 s. */
   connectTimeoutMs?: number;
   /** Attempts per request on 429, 5xx and connection resets (default LIMITS.maxAttempts). */
@@ -26,6 +33,10 @@ export type RegistryClientOptions = {
   /** User-Agent header. */
   userAgent?: string;
 };
+
+/** The whole-request deadline when none is given: a trickling server is given up on after this. */
+export const DEFAULT_DEADLINE_MS = 60_000;
+export const DEFAULT_MIN_BYTES_PER_SECOND = 64 * 1024;
 
 /** `localhost`, 127.0.0.0/8 and ::1, with or without a port. */
 export function isLoopbackHost(host: string): boolean {

@@ -13,6 +13,8 @@ export interface HttpGetOptions {
   timeoutMs?: number;
   /** Longest wait for headers or for the next body chunk (default 30 s). */
   idleTimeoutMs?: number;
+  /** May any hop use plain http:// to a host that is not loopback? (default: no) */
+  allowInsecureHttp?: boolean;
   /** Receive the body chunk by chunk, synchronously, instead of collecting it (large targets). */
   onChunk?: (chunk: Uint8Array) => void;
 }
@@ -56,6 +58,10 @@ export async function httpGet(url: URL, options: HttpGetOptions): Promise<Uint8A
       const next = new URL(headers['location'], current);
       if (current.protocol === 'https:' && next.protocol !== 'https:') {
         throw new InconclusiveError('redirect-downgrade', `${where}: refusing a redirect from https to ${displayUrl(next)}`);
+      }
+      // The plain-HTTP rule of the first hop holds for every hop: loopback, or explicitly allowed.
+      if (next.protocol === 'http:' && !isLoopbackHost(next.hostname) && !options.allowInsecureHttp) {
+        throw new InconclusiveError('insecure-redirect', `${where}: refusing a redirect to plain http on ${next.host}, which is not loopback (${displayUrl(next)}); allow insecure http explicitly if this is intended`);
       }
       current = next;
       continue;

@@ -21,6 +21,7 @@ export class HttpStore implements MetadataStore {
   readonly baseUrl: URL;
   private readonly timeoutMs: number | undefined;
   private readonly idleTimeoutMs: number | undefined;
+  private readonly allowInsecureHttp: boolean;
 
   /** Throws a UsageError for a non-http(s) URL, or plain http to a remote host without `allowInsecureHttp`. */
   constructor(baseUrl: string | URL, options: HttpStoreOptions = {}) {
@@ -28,6 +29,7 @@ export class HttpStore implements MetadataStore {
     this.location = displayUrl(this.baseUrl);
     this.timeoutMs = options.timeoutMs;
     this.idleTimeoutMs = options.idleTimeoutMs;
+    this.allowInsecureHttp = options.allowInsecureHttp === true;
   }
 
   /** 404/410 → undefined; network errors, timeouts and 5xx → InconclusiveError; over `maxBytes` → VerificationError. */
@@ -45,7 +47,7 @@ export class HttpStore implements MetadataStore {
     if (url.origin !== this.baseUrl.origin || !url.pathname.startsWith(this.baseUrl.pathname)) {
       throw new UsageError('bad-store-name', `${JSON.stringify(relativePath)} is outside ${this.location}`);
     }
-    const options: Parameters<typeof httpGet>[1] = { maxBytes };
+    const options: Parameters<typeof httpGet>[1] = { maxBytes, allowInsecureHttp: this.allowInsecureHttp };
     if (this.timeoutMs !== undefined) options.timeoutMs = this.timeoutMs;
     if (this.idleTimeoutMs !== undefined) options.idleTimeoutMs = this.idleTimeoutMs;
     if (onChunk) options.onChunk = onChunk;

@@ -20,7 +20,8 @@ export async function openStore(location: string, cwd: string, options: StoreOpt
   if (isLocalPath(location)) return new DirectoryStore(resolve(cwd, location));
   if (/^https?:\/\//i.test(location)) {
     const { HttpStore } = await import('./http-store.js');
-    return new HttpStore(location, { allowInsecureHttp: options['allowInsecureHttp'] === true });
+    const deadline = options['deadlineMs'];
+    return new HttpStore(location, { allowInsecureHttp: options['allowInsecureHttp'] === true, ...(typeof deadline === 'number' ? { timeoutMs: deadline } : {}) });
   }
   throw new UsageError('unsupported-store', `cannot open trust store ${location}: use a directory path, an http(s):// URL (read-only) or oci://host[:port]/repository`);
 }

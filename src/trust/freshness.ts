@@ -1,13 +1,15 @@
 // Keeping published metadata fresh, for a cron job: re-sign the timestamp
 // every run, the snapshot when it is about to expire, and any other role the
 // operator names (targets and delegated roles with their keys, root with the
-// root keys as a new root version). Nothing else changes.
+// root keys as a new root version). Nothing else changes. The timestamp is
+// always refreshed: a snapshot that is due but whose key is not available here
+// is reported (`snapshotNotRefreshed`), never a reason to skip the timestamp.
 
 import { isExpired } from '../metadata/expiry.js';
 import type { SignerProvider } from '../keys/signer.js';
 import type { TrustRepository } from './trust-repository.js';
 import { nextRoot, signNextRoot } from './next-root.js';
-import { UsageError } from '../errors.js';
+import { SignetError, UsageError } from '../errors.js';
 
 /** Refresh the snapshot when it expires within this many seconds, unless told otherwise. */
 export const DEFAULT_SNAPSHOT_WITHIN_SECONDS = 72 * 3600;
@@ -26,6 +28,12 @@ export interface RefreshPlan {
   resigned: string[];
   /** New root version, when root was refreshed. */
   rootVersion?: number;
+  /**
+   * The snapshot was due (expired, or expiring within the horizon) but could
+   * not be re-signed here: its key or passphrase is missing. The timestamp was
+   * still refreshed; the repository stops verifying at `expires`.
+   */
+  snapshotNotRefreshed?: { expires: string; expired: boolean; reason: string };
 }
 
 /** Mark what a refresh re-signs; the caller publishes. */
@@ -50,13 +58,34 @@ export async function refreshMetadata(repo: TrustRepository, options: RefreshOpt
     }
   }
   const horizon = new Date(options.now.getTime() + within * 1000);
-  const snapshotDue = (options.roles ?? []).includes('snapshot') || isExpired(repo.snapshot.signed.expires, horizon);
-  // Any targets role re-signed also re-signs the snapshot.
-  if (snapshotDue || plan.resigned.some((r) => r !== 'root')) {
+  const asked = (options.roles ?? []).includes('snapshot') || plan.resigned.some((r) => r !== 'root');
+  const due = isExpired(repo.snapshot.signed.expires, horizon);
+  // Asked for (or needed by a re-signed targets role): its key must be here.
+  // Only due by the clock: re-sign it when its key is here, else report it.
+  const unavailable = !asked && due ? await snapshotKeyUnavailable(repo, options.signers) : undefined;
+  if (unavailable !== undefined) {
+    plan.snapshotNotRefreshed = { expires: repo.snapshot.signed.expires, expired: isExpired(repo.snapshot.signed.expires, options.now), reason: unavailable };
+  } else if (asked || due) {
     repo.markDirty('snapshot');
     plan.resigned.push('snapshot');
   }
   repo.markDirty('timestamp');
   plan.resigned.push('timestamp');
   return plan;
+}
+
+/** Why the snapshot cannot be signed here (too few keys, no passphrase), or undefined when it can. */
+async function snapshotKeyUnavailable(repo: TrustRepository, signers: SignerProvider): Promise<string | undefined> {
+  const role = repo.root.signed.roles['snapshot'];
+  const keyIds = role?.keyids ?? [];
+  const threshold = role?.threshold ?? 1;
+  try {
+    const found = await signers('snapshot', keyIds);
+    if (found.length >= threshold) return undefined;
+    return `this keystore holds ${found.length} of the ${threshold} snapshot key(s) needed`;
+  } catch (error) {
+    // A missing or wrong passphrase is the operator's to fix; anything else is not ours to hide.
+    if (error instanceof SignetError && error.kind === 'usage') return error.message;
+    throw error;
+  }
 }

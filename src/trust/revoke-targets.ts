@@ -15,7 +15,9 @@ export type RevokeRequest =
   /** `name:tag`, plus the digest targets only that tag kept alive. */
   | { kind: 'tag'; name: string; tag: string }
   /** Every target whose sha256 is `digest` (optionally only for image `name`). */
-  | { kind: 'digest'; digest: string; name?: string };
+  | { kind: 'digest'; digest: string; name?: string }
+  /** Exactly the target called `name` (a file target). */
+  | { kind: 'target'; name: string };
 
 export interface RevokedTarget {
   target: string;
@@ -61,6 +63,9 @@ export async function revokeTargets(repo: TrustRepository, requests: readonly Re
       const target = tagTargetName(request.name, request.tag);
       matched = listing.filter((e) => e.target === target);
       if (matched.length === 0) throw new UsageError('not-signed', `${target} is not signed in ${repo.store.location}; nothing was revoked`);
+    } else if (request.kind === 'target') {
+      matched = listing.filter((e) => e.target === request.name);
+      if (matched.length === 0) throw new UsageError('not-signed', `${request.name} is not signed in ${repo.store.location}; nothing was revoked`);
     } else {
       if (!isSha256Digest(request.digest)) throw new UsageError('bad-digest', `${JSON.stringify(request.digest)} is not a sha256:<64 hex> digest`);
       const hex = request.digest.slice('sha256:'.length);

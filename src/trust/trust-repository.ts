@@ -44,6 +44,8 @@ export interface TargetEntry {
   name: string;
   length: number;
   sha256: string;
+  /** Signed beside sha256 when asked (`signet sign --sha512 file:…`). */
+  sha512?: string;
   custom?: Record<string, unknown>;
 }
 
@@ -143,7 +145,7 @@ export class TrustRepository {
   async addTarget(entry: TargetEntry, role?: string): Promise<void> {
     const roleName = role ?? this.roleFor(entry.name);
     const doc = await this.role(roleName);
-    const file: TargetFileJSON = { length: entry.length, hashes: { sha256: entry.sha256 } };
+    const file: TargetFileJSON = { length: entry.length, hashes: { sha256: entry.sha256, ...(entry.sha512 ? { sha512: entry.sha512 } : {}) } };
     if (entry.custom) file.custom = entry.custom;
     doc.signed.targets[entry.name] = file;
     clearRevocation(doc.signed, entry.name);

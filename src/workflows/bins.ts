@@ -6,7 +6,6 @@ import { resolve } from 'node:path';
 import { openStore } from '../store/open-store.js';
 import { readFileBounded } from '../store/atomic-file.js';
 import { parseRoot } from '../trust/root-chain.js';
-import { Keystore } from '../keys/keystore.js';
 import { TrustRepository } from '../trust/trust-repository.js';
 import { migrateToBins, type BinsMigration, type BinsOptions } from '../trust/bins-layout.js';
 import { UsageError } from '../errors.js';
@@ -31,7 +30,7 @@ export interface BinsStatus {
 
 export async function migrateTrustRepository(location: string, options: BinsTarget & BinsOptions, ctx: SignetContext): Promise<BinsMigration & { location: string }> {
   const { store, pinned } = await open(location, options, ctx);
-  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   const result = await migrateToBins(store, pinned, { signers, now: ctx.now, memory: publishMemoryFor(ctx, store) }, options);
   ctx.log(`moved ${result.moved} target(s) into ${result.bins} bins`);
   return { location: store.location, ...result };

@@ -1,9 +1,11 @@
 // What every workflow receives from its caller (the CLI or a library user):
 // where state lives, the fixed reference time, how to get passphrases, and
-// where to send diagnostics. Workflows never read env vars or prompt.
+// where to send diagnostics, and the keys it may use. Workflows never read
+// env vars, prompt, or open a keystore themselves.
 
 import { join } from 'node:path';
 import type { PassphraseProvider } from '../keys/keystore.js';
+import type { KeyRing } from '../keys/key-ring.js';
 import { filePublishMemory, type PublishMemory } from '../trust/publish-memory.js';
 import type { RegistryOptions } from '../image/image-source.js';
 
@@ -15,6 +17,8 @@ export interface SignetContext {
   /** The reference time of the whole operation, fixed once. */
   now: Date;
   passphrases: PassphraseProvider;
+  /** Signers and new keys, built once by the front end over SIGNET_HOME/keys (see keys/key-ring.ts). */
+  keys: KeyRing;
   /** One line of diagnostics (stderr in the CLI). Never given secrets. */
   log: (line: string) => void;
   /** Trust policy file; SIGNET_HOME/policy.json when absent. */

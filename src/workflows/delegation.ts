@@ -3,8 +3,6 @@
 // made by `signet sign --role NAME --detached FILE`).
 
 import { resolve } from 'node:path';
-import { Keystore } from '../keys/keystore.js';
-import { readPublicKey } from '../keys/public-key-input.js';
 import { keyIdOf } from '../keys/key-id.js';
 import { TrustRepository } from '../trust/trust-repository.js';
 import { updateRepository } from '../trust/update-repository.js';
@@ -38,15 +36,14 @@ export interface AddDelegationResult {
 export async function addDelegationWorkflow(name: string, options: AddDelegationOptions, ctx: SignetContext): Promise<AddDelegationResult> {
   if (options.keys.length === 0) throw new UsageError('no-keys', `delegation ${name} needs at least one --key KEYID|PUBFILE`);
   const trust = await repositoryFor(options, ctx, options.paths[0]);
-  const keystore = new Keystore(ctx.home);
   const keys: KeyJSON[] = [];
-  for (const spec of options.keys) keys.push(await readPublicKey(spec, keystore, ctx.cwd));
+  for (const spec of options.keys) keys.push(await ctx.keys.publicKey(spec, ctx.cwd));
   const threshold = options.threshold ?? 1;
   // Publish the (empty) role now when this machine holds enough of its keys; verifiers otherwise
   // refuse names under it until its first `signet sign --role`.
   let held = 0;
-  for (const key of keys) if (await keystore.has(keyIdOf(key))) held++;
-  const signers = keystore.signerProvider(ctx.passphrases);
+  for (const key of keys) if (await ctx.keys.holds(keyIdOf(key))) held++;
+  const signers = ctx.keys.signers;
   const restarted = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) }, async (repo) => {
     const spec = { name, keys, paths: withDigestPatterns(options.paths), threshold, terminating: options.terminating ?? false, ...(options.delegator ? { delegator: options.delegator } : {}) };
     const again = await addDelegation(repo, spec);
@@ -60,7 +57,7 @@ export async function addDelegationWorkflow(name: string, options: AddDelegation
 
 export async function removeDelegationWorkflow(name: string, options: RepositoryOptions, ctx: SignetContext): Promise<{ trustRepository: string; removed: DelegationInfo }> {
   const trust = await resolveRepository(options, ctx);
-  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   const removed = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) }, (repo) => removeDelegation(repo, name));
   return { trustRepository: trust.store.location, removed };
 }
@@ -74,7 +71,7 @@ export async function listDelegationsWorkflow(options: RepositoryOptions, ctx: S
 export async function signDelegationFile(path: string, options: RepositoryOptions & { out?: string }, ctx: SignetContext): Promise<DetachedSummary & { file: string }> {
   const { file, trust } = await openDetached(path, options, ctx);
   const repo = await TrustRepository.load(trust.store, trust.pinnedRoot);
-  const summary = await signDetached(repo, file, new Keystore(ctx.home).signerProvider(ctx.passphrases));
+  const summary = await signDetached(repo, file, ctx.keys.signers);
   const out = resolve(ctx.cwd, options.out ?? path);
   await writeFileAtomic(out, serializeDetached(file));
   return { ...summary, file: out };
@@ -89,7 +86,7 @@ export async function inspectDelegationFile(path: string, options: RepositoryOpt
 /** Publish a detached role file once it meets its delegation's threshold. */
 export async function publishDelegationFile(path: string, options: RepositoryOptions, ctx: SignetContext): Promise<DetachedSummary & { trustRepository: string }> {
   const { file, trust } = await openDetached(path, options, ctx);
-  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   const summary = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) }, (repo) => publishDetached(repo, file, ctx.now));
   return { ...summary, trustRepository: trust.store.location };
 }

@@ -13,6 +13,7 @@ import { signImages } from './sign.js';
 import { verifyImages, type VerifyOutcome } from './verify.js';
 import { revokeImages } from './revoke.js';
 import { EXIT, UsageError } from '../errors.js';
+import { KeyRing } from '../keys/key-ring.js';
 import type { SignetContext } from './context.js';
 
 export interface DemoOptions {
@@ -32,13 +33,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { say } = options;
   const dir = options.dir !== undefined ? await emptyDirectory(resolve(options.dir)) : await fs.mkdtemp(join(tmpdir(), 'signet-demo-'));
   const passphrase = randomBytes(18).toString('base64');
-  const ctx: SignetContext = {
-    home: join(dir, 'signet-home'),
-    cwd: dir,
-    now: options.now ?? new Date(),
-    passphrases: async () => passphrase,
-    log: () => undefined,
-  };
+  const home = join(dir, 'signet-home');
+  const passphrases = async () => passphrase;
+  const ctx: SignetContext = { home, cwd: dir, now: options.now ?? new Date(), passphrases, keys: new KeyRing({ home, passphrases }), log: () => undefined };
   const layout = join(dir, 'images', 'app');
   const ref = (tag: string) => `oci-layout:${layout}:${tag}`;
   let ok = true;
@@ -69,7 +66,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   say('3. Sign both tags (tag and digest targets; the index also signs its platform manifests):');
   for (const signed of await signImages([ref('1.0'), ref('2.0')], {}, ctx)) {
-    say(`   signed app:${signed.tag} = ${signed.digest} (${signed.targets.length} targets)`);
+    say(`   signed app:${signed.kind === 'image' ? signed.tag : signed.name} = ${signed.digest} (${signed.targets.length} targets)`);
   }
 
   say('4. Verify both tags: from the pinned root, check the signatures, versions and expiry of every');

@@ -2,7 +2,6 @@
 // (what expires when, warnings within a horizon). Both work on one trust
 // repository chosen like the other repository-level commands.
 
-import { Keystore } from '../keys/keystore.js';
 import { TrustRepository } from '../trust/trust-repository.js';
 import { updateRepository } from '../trust/update-repository.js';
 import { refreshMetadata, type RefreshPlan } from '../trust/freshness.js';
@@ -23,7 +22,7 @@ export interface TimestampReport extends RefreshPlan {
 
 export async function refreshTimestampWorkflow(options: TimestampOptions, ctx: SignetContext): Promise<TimestampReport> {
   const trust = await resolveRepository(options, ctx);
-  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   const plan = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) }, (repo) =>
     refreshMetadata(repo, {
       now: ctx.now,

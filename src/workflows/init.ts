@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { Keystore, type KeyInfo } from '../keys/keystore.js';
+import type { KeyInfo } from '../keys/keystore.js';
 import { buildRoot } from '../trust/root-builder.js';
 import { initializeRepository } from '../trust/initialize.js';
 import { signEnvelope } from '../metadata/signing.js';
@@ -49,11 +49,10 @@ export interface InitResult {
 
 export async function initTrustRepository(location: string, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
   const store = await openStore(location, ctx.cwd, ctx.registry ?? {});
-  const keystore = new Keystore(ctx.home);
-  if (options.rootFile) return initFromCeremonyRoot(store, resolve(ctx.cwd, options.rootFile), options, keystore, ctx);
+  if (options.rootFile) return initFromCeremonyRoot(store, resolve(ctx.cwd, options.rootFile), options, ctx);
   const keys = new Map<RoleType, KeyInfo>();
   for (const role of TOP_LEVEL_ROLES) {
-    const info = await keystore.generate(role, store.location, ctx.passphrases, ctx.now);
+    const info = await ctx.keys.generate(role, store.location, ctx.now);
     ctx.log(`generated ${role} key ${shortKeyId(info.keyId)}`);
     keys.set(role, info);
   }
@@ -62,7 +61,7 @@ export async function initTrustRepository(location: string, options: InitOptions
   const rootSpec: Parameters<typeof buildRoot>[0] = { roles, now: ctx.now };
   if (options.expirySeconds) rootSpec.expirySeconds = options.expirySeconds;
   const root = buildRoot(rootSpec);
-  const signers = keystore.signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   await signEnvelope(root, await signers('root', root.signed.roles['root']!.keyids));
   await initializeRepository(store, root, initializeOptions(signers, options, ctx));
   return pinAndRecord(store.location, root, TOP_LEVEL_ROLES.map((role) => ({ role, keyId: keys.get(role)!.keyId })), options, ctx);
@@ -75,11 +74,11 @@ function initializeOptions(signers: Parameters<typeof initializeRepository>[2]['
 }
 
 /** `signet init --root-file`: the ceremony's root (already at threshold) starts the repository. */
-async function initFromCeremonyRoot(store: MetadataStore, rootFile: string, options: InitOptions, keystore: Keystore, ctx: SignetContext): Promise<InitResult> {
+async function initFromCeremonyRoot(store: MetadataStore, rootFile: string, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
   const root = await readRootFile(rootFile);
   // TUF 5.3.4 for the first root: it must carry its own threshold of root signatures.
   requireThreshold({ ...rootThreshold(root), role: `root v${root.signed.version} in ${rootFile}` });
-  await initializeRepository(store, root, initializeOptions(keystore.signerProvider(ctx.passphrases), options, ctx));
+  await initializeRepository(store, root, initializeOptions(ctx.keys.signers, options, ctx));
   const keys = TOP_LEVEL_ROLES.flatMap((role) => (root.signed.roles[role]?.keyids ?? []).map((keyId) => ({ role, keyId })));
   return pinAndRecord(store.location, root, keys, options, ctx);
 }

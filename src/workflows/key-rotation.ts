@@ -3,8 +3,6 @@
 // roles, the delegator re-signed for delegated ones). A new key is generated
 // in the local keystore unless --key names an existing one.
 
-import { Keystore } from '../keys/keystore.js';
-import { readPublicKey } from '../keys/public-key-input.js';
 import { shortKeyId } from '../keys/key-id.js';
 import type { KeyJSON } from '../metadata/types.js';
 import { TOP_LEVEL_ROLES } from '../metadata/types.js';
@@ -31,17 +29,16 @@ export async function rotateKeyWorkflow(role: string, options: RotateOptions, ct
   const trust = await resolveRepository(options, ctx);
   // Refuse an unknown role before generating a key for it.
   await currentKeyIds(await TrustRepository.load(trust.store, trust.pinnedRoot), role);
-  const keystore = new Keystore(ctx.home);
   const add: KeyJSON[] = [];
   const generated: string[] = [];
-  for (const spec of options.keys ?? []) add.push(await readPublicKey(spec, keystore, ctx.cwd));
+  for (const spec of options.keys ?? []) add.push(await ctx.keys.publicKey(spec, ctx.cwd));
   if (add.length === 0) {
-    const info = await keystore.generate(role, trust.store.location, ctx.passphrases, ctx.now);
-    ctx.log(`generated ${role} key ${shortKeyId(info.keyId)} in ${keystore.dir}`);
+    const info = await ctx.keys.generate(role, trust.store.location, ctx.now);
+    ctx.log(`generated ${role} key ${shortKeyId(info.keyId)} in ${ctx.keys.dir}`);
     add.push(info.publicKey);
     generated.push(info.keyId);
   }
-  const signers = keystore.signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   const result = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, trust.store) }, async (repo) => {
     const current = await currentKeyIds(repo, role);
     let remove: string[];
@@ -57,7 +54,7 @@ export async function rotateKeyWorkflow(role: string, options: RotateOptions, ct
 
 export async function revokeKeyWorkflow(keyIdOrPrefix: string, options: RepositoryOptions & { reason?: string }, ctx: SignetContext): Promise<KeyRevocationResult & { trustRepository: string }> {
   const trust = await resolveRepository(options, ctx);
-  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   const result = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, trust.store) }, async (repo) => {
     const known = new Set(Object.keys(repo.root.signed.keys));
     for (const d of await listDelegations(repo)) for (const id of d.keyIds) known.add(id);

@@ -7,6 +7,7 @@ import { isExpired } from '../metadata/expiry.js';
 import { resolveTrust, type TrustOptions } from './resolve-trust.js';
 import { resolveRepository } from './resolve-repository.js';
 import type { SignetContext } from './context.js';
+import { FILE_TARGET_KIND } from '../files/file-targets.js';
 
 export interface ListedTarget {
   name: string;
@@ -14,6 +15,8 @@ export interface ListedTarget {
   length: number;
   role: string;
   mediaType?: string;
+  /** `file` for a file target (`signet sign file:…`). */
+  kind?: 'file';
 }
 
 export interface ListReport {
@@ -37,6 +40,7 @@ export async function listSigned(prefix: string, options: TrustOptions, ctx: Sig
       const listed: ListedTarget = { name: t.name, digest: `sha256:${t.sha256}`, length: t.length, role: t.role };
       const mediaType = t.custom?.['mediaType'];
       if (typeof mediaType === 'string') listed.mediaType = mediaType;
+      if (t.custom?.['kind'] === FILE_TARGET_KIND) listed.kind = FILE_TARGET_KIND;
       return listed;
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

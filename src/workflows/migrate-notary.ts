@@ -4,7 +4,6 @@
 
 import { openImageSource } from '../image/image-source.js';
 import { childManifests, targetCustom } from '../image/manifest.js';
-import { Keystore } from '../keys/keystore.js';
 import { SignetError } from '../errors.js';
 import {
   applyNotaryMigration,
@@ -56,7 +55,7 @@ export async function migrateNotary(gun: string, options: MigrateNotaryOptions, 
   }
   if (options.dryRun) return { plan, dryRun: true };
   const trust = await resolveTrust(plan.name, options, ctx);
-  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   const publish: Parameters<typeof applyNotaryMigration>[3] = { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) };
   if (options.role) publish.role = options.role;
   const result = await applyNotaryMigration(plan, trust.store, trust.pinnedRoot, publish);

@@ -28,7 +28,7 @@ export async function pullVerifiedImage(text: string, options: PullOptions, ctx:
   const [ref] = await parseReferences([text], {}, ctx);
   if (ref?.kind !== 'registry') throw new UsageError('bad-reference', `signet pull copies from a registry; "${text}" is not a registry reference`);
   const [group] = await groupByTrust([ref], options, ctx);
-  if (!group) throw new UsageError('no-trust-repository', `no trust repository covers ${ref.name}`);
+  if (!group) throw new UsageError('no-trust-repository', `no trust repository covers ${ref.name}: set one up with \`signet trust add --scope '${ref.name}' --store LOCATION --root ROOT.json\``);
   const { registryClientFor } = await import('../registry/registry-source.js');
   const registry = ctx.registry ?? {};
   const client = registryClientFor(registry);

@@ -1,12 +1,35 @@
-// Parse the image references a user typed; the registry grammar is loaded
-// only when a reference is not an OCI layout one.
+// Parse the image and file references a user typed; the registry grammar is
+// loaded only when a reference is neither an OCI layout nor a file one.
 
 import { LAYOUT_PREFIX, parseImageReference, type ImageReference } from '../image/image-reference.js';
 import type { SignetContext } from './context.js';
+import { isFileReference, parseFileReference, type FileNameOptions, type FileReference } from '../files/file-reference.js';
+import { UsageError } from '../errors.js';
 
 export interface ReferenceOptions {
   /** Repository name for OCI layout references (default: the directory's base name); for registry references, the name the image was signed under (default: its repository). */
   name?: string;
+  /** The target name of the one `file:` reference (see files/file-reference.ts). */
+  targetName?: string;
+  /** Prefix of the target names derived for `file:` references (default `files/`). */
+  filePrefix?: string;
+}
+
+/** Anything signet signs: an image, or a file (`file:PATH`). */
+export type TargetReference = ImageReference | FileReference;
+
+/** Image and file references, in the order given. */
+export async function parseTargetReferences(texts: readonly string[], options: ReferenceOptions, ctx: SignetContext): Promise<TargetReference[]> {
+  const files = texts.filter(isFileReference);
+  if (options.targetName !== undefined && files.length !== 1) {
+    throw new UsageError('target-name-needs-one-file', `--target-name names one file target; ${files.length} file: references were given (use --file-prefix for several)`);
+  }
+  const images = await parseReferences(texts.filter((t) => !isFileReference(t)), options, ctx);
+  const fileOptions: FileNameOptions = { cwd: ctx.cwd };
+  if (options.targetName !== undefined) fileOptions.targetName = options.targetName;
+  if (options.filePrefix !== undefined) fileOptions.filePrefix = options.filePrefix;
+  let next = 0;
+  return texts.map((text) => (isFileReference(text) ? parseFileReference(text, fileOptions) : images[next++]!));
 }
 
 export async function parseReferences(texts: readonly string[], options: ReferenceOptions, ctx: SignetContext): Promise<ImageReference[]> {

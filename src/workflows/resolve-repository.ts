@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { readPolicy } from '../policy/trust-policy.js';
 import { isLocalPath } from '../policy/trust-policy.js';
-import { resolveTrust, type ResolvedTrust, type TrustOptions } from './resolve-trust.js';
+import { resolveTrust, trustAddHint, type ResolvedTrust, type TrustOptions } from './resolve-trust.js';
 import { policyPathOf, type SignetContext } from './context.js';
 import { UsageError } from '../errors.js';
 
@@ -32,7 +32,7 @@ export async function resolveRepository(options: RepositoryOptions, ctx: SignetC
   throw new UsageError(
     'which-repository',
     stores.length === 0
-      ? 'no trust repository configured: pass --trust-repo LOCATION --root ROOT.json, or create one with `signet init --scope`'
+      ? `no trust repository configured: pass --trust-repo LOCATION --root ROOT.json, or set one up with \`${trustAddHint('*')}\` (\`signet init LOCATION --scope GLOB\` creates a new one)`
       : `the trust policy names ${stores.length} trust repositories; pick one with --image NAME or --trust-repo LOCATION`,
   );
 }

@@ -49,10 +49,13 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
     }
   }
   if (!storeLocation) {
-    throw new UsageError('no-trust-repository', `no trust repository covers ${name}: pass --trust-repo LOCATION and --root ROOT.json, or add a scope with \`signet init --scope\``);
+    throw new UsageError(
+      'no-trust-repository',
+      `no trust repository covers ${name}: set this machine up with \`${trustAddHint(name)}\` (the location and root.json come from the repository's owner), or pass --trust-repo LOCATION --root ROOT.json; \`signet init LOCATION --scope '${name}'\` creates a new repository instead`,
+    );
   }
   if (!rootPath) {
-    throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
+    throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pin one with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
   }
   // The trusted state follows the repository, not the location (SECURITY.md
   // "Trusted state identity"): its scope is host-less.
@@ -65,7 +68,7 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
     storeLocation = storeLocation.replaceAll('{registry}', image.registry).replaceAll('{repository}', image.repository);
   }
   const pinnedRootBytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
-  if (pinnedRootBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${rootPath} does not exist`);
+  if (pinnedRootBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${rootPath} does not exist: pin it again with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json`);
   const pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
   const store = await openStore(storeLocation, ctx.cwd, ctx.registry ?? {});
   return { store, pinnedRootBytes, pinnedRoot, rootPath, scope };
@@ -76,6 +79,12 @@ function ociScope(location: string): string {
   const rest = location.slice('oci://'.length).replace(/\/+$/, '');
   const slash = rest.indexOf('/');
   return slash < 0 ? '' : rest.slice(slash + 1);
+}
+
+/** The exact command that sets up trust for `name` on a verifier (`signet trust add`). */
+export function trustAddHint(name: string, store = 'LOCATION'): string {
+  const scope = name === '*' || name === '' ? 'GLOB' : name;
+  return `signet trust add --scope '${scope}' --store '${store}' --root ROOT.json`;
 }
 
 /** Group items by the trust repository that covers them (one TUF refresh per group). */

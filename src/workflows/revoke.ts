@@ -1,16 +1,16 @@
-// `signet revoke`: remove tags (and the digest targets only they kept), or
-// every target pointing at a digest, then publish once per trust repository.
+// `signet revoke`: remove tags (and the digest targets only they kept), file
+// targets, or every target pointing at a digest, then publish once per trust
+// repository.
 // A bare --digest with no repository chosen is revoked in every repository of
 // the trust policy that signs it.
 
 import type { ImageReference } from '../image/image-reference.js';
-import { Keystore } from '../keys/keystore.js';
 import { isSha256Digest } from '../metadata/digest.js';
 import { updateRepository } from '../trust/update-repository.js';
 import { revokeTargets, type RevokedTarget, type RevokeRequest } from '../trust/revoke-targets.js';
 import { groupByTrust, type ResolvedTrust } from './resolve-trust.js';
 import { allRepositories, resolveRepository, type RepositoryOptions } from './resolve-repository.js';
-import { parseReferences, type ReferenceOptions } from './references.js';
+import { parseTargetReferences, type ReferenceOptions, type TargetReference } from './references.js';
 import { publishMemoryFor, type SignetContext } from './context.js';
 import { UsageError } from '../errors.js';
 
@@ -40,7 +40,7 @@ export async function revokeImages(texts: readonly string[], options: RevokeOpti
     groups.set(key, group);
     return group;
   };
-  const refs = await parseReferences(texts, options, ctx);
+  const refs = await parseTargetReferences(texts, options, ctx);
   for (const { trust, items } of await groupByTrust(refs, options, ctx)) groupOf(trust).strict.push(...items.map(requestFor));
   const bare: RevokeRequest[] = digests.map((digest) => ({ kind: 'digest', digest }));
   if (bare.length > 0) {
@@ -48,7 +48,7 @@ export async function revokeImages(texts: readonly string[], options: RevokeOpti
     else for (const trust of await allRepositories(ctx)) groupOf(trust).optional.push(...bare);
   }
 
-  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   const reports: RevokeReport[] = [];
   const found = new Set<string>();
   for (const { trust, strict, optional } of groups.values()) {
@@ -71,7 +71,8 @@ export async function revokeImages(texts: readonly string[], options: RevokeOpti
   return reports;
 }
 
-function requestFor(ref: ImageReference): RevokeRequest {
+function requestFor(ref: TargetReference): RevokeRequest {
+  if (ref.kind === 'file') return { kind: 'target', name: ref.name };
   if (ref.digest) return { kind: 'digest', digest: ref.digest, name: ref.name };
   if (ref.tag) return { kind: 'tag', name: ref.name, tag: ref.tag };
   throw new UsageError('no-tag', `${ref.text} names neither a tag nor a digest; revoke NAME:TAG or NAME@sha256:…`);

@@ -3,7 +3,6 @@
 // that store): a publisher never trusts what it finds in the store by itself.
 
 import { resolve } from 'node:path';
-import { Keystore } from '../keys/keystore.js';
 import { openStore } from '../store/open-store.js';
 import { readRootFile } from '../ceremony/root-file.js';
 import { publishRoot, type PublishRootResult } from '../ceremony/root-publish.js';
@@ -25,11 +24,11 @@ export async function publishSignedRoot(file: string, options: PublishRootOption
   const store = await openStore(options.trustRepo, ctx.cwd, ctx.registry ?? {});
   const pinPath = options.root ? resolve(ctx.cwd, options.root) : (await readPolicy(policyPathOf(ctx))).trust.find((e) => e.store === store.location)?.root;
   if (!pinPath) {
-    throw new UsageError('no-pinned-root', `no pinned root for ${store.location}: pass --root ROOT.json (the root you trust for this repository)`);
+    throw new UsageError('no-pinned-root', `no pinned root for ${store.location}: pass --root ROOT.json (the root you trust for this repository), or pin it with \`signet trust add --scope GLOB --store '${store.location}' --root ROOT.json\``);
   }
   const pinBytes = await readFileBounded(pinPath, LIMITS.rootBytes, { refuseSymlink: true });
   if (pinBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${pinPath} does not exist`);
   const pinned = parseRoot(pinBytes, pinPath);
-  const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
+  const signers = ctx.keys.signers;
   return publishRoot(store, pinned, next, { signers, now: ctx.now, log: ctx.log });
 }

@@ -6,7 +6,6 @@
 
 import { resolve } from 'node:path';
 import { openImageSource } from '../image/image-source.js';
-import { Keystore } from '../keys/keystore.js';
 import { TrustRepository } from '../trust/trust-repository.js';
 import { requireDelegatedPaths } from '../trust/delegated-paths.js';
 import { prepareDetached, serializeDetached, summarize, type DetachedSummary } from '../trust/detached-role.js';
@@ -35,7 +34,7 @@ export async function signDetachedImages(texts: readonly string[], options: Sign
     await requireDelegatedPaths(repo, options.role, entries.map((e) => e.name));
     for (const entry of entries) await repo.addTarget(entry, options.role);
   }
-  const file = await prepareDetached(repo, options.role, { now: ctx.now, signers: new Keystore(ctx.home).signerProvider(ctx.passphrases) });
+  const file = await prepareDetached(repo, options.role, { now: ctx.now, signers: ctx.keys.signers });
   const out = resolve(ctx.cwd, options.out);
   await writeFileAtomic(out, serializeDetached(file));
   return { ...(await summarize(await TrustRepository.load(trust.store, trust.pinnedRoot), file)), file: out, trustRepository: trust.store.location };

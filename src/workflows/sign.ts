@@ -1,20 +1,22 @@
-// `signet sign`: resolve each reference to the exact manifest bytes, then add
-// a tag target, a digest target and (for an index) each platform manifest's
-// digest target, in one publish per trust repository.
+// `signet sign`: resolve each image reference to the exact manifest bytes,
+// then add a tag target, a digest target and (for an index) each platform
+// manifest's digest target; hash each `file:` reference into its one file
+// target; one publish per trust repository for images and files together.
 
 import type { ImageReference } from '../image/image-reference.js';
 import { digestTargetName, tagTargetName } from '../image/image-reference.js';
 import { openImageSource } from '../image/image-source.js';
 import { childManifests, targetCustom, type Manifest } from '../image/manifest.js';
 import { sha256Hex } from '../metadata/digest.js';
-import { Keystore } from '../keys/keystore.js';
 import { memoizeSigners, type TargetEntry } from '../trust/trust-repository.js';
 import { updateRepository } from '../trust/update-repository.js';
-import { serialPassphrases, unlockAhead } from './unlock-ahead.js';
+import { unlockAhead } from './unlock-ahead.js';
 import { FLAT_TARGETS_HINT } from '../trust/bins-layout.js';
 import { ImageSources } from './image-sources.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
-import { parseReferences, type ReferenceOptions } from './references.js';
+import { parseTargetReferences, type ReferenceOptions, type TargetReference } from './references.js';
+import { fileTargetEntry, hashFileReference, signedFile, type SignedFile } from '../files/file-targets.js';
+import type { ReceivedContent } from '../verify/content-check.js';
 import { mapLimit } from './map-limit.js';
 import { requireDelegatedPaths } from '../trust/delegated-paths.js';
 import { publishMemoryFor, type SignetContext } from './context.js';
@@ -27,9 +29,12 @@ export interface SignOptions extends TrustOptions, ReferenceOptions {
   allTags?: boolean;
   /** Manifests resolved at once (registry requests in flight). */
   concurrency?: number;
+  /** Sign file targets with sha512 beside sha256. */
+  sha512?: boolean;
 }
 
 export interface SignedImage {
+  kind: 'image';
   reference: string;
   name: string;
   tag?: string;
@@ -41,14 +46,16 @@ export interface SignedImage {
   trustRepository: string;
 }
 
-export async function signImages(texts: readonly string[], options: SignOptions, ctx: SignetContext): Promise<SignedImage[]> {
-  const refs = await expandTags(await parseReferences(texts, options, ctx), options, ctx);
+export type SignedTarget = SignedImage | SignedFile;
+
+export async function signImages(texts: readonly string[], options: SignOptions, ctx: SignetContext): Promise<SignedTarget[]> {
+  const refs = await expandTags(await parseTargetReferences(texts, options, ctx), options, ctx);
   const groups = await groupByTrust(refs, options, ctx);
   // Unlock the keys each pinned root names while the manifests resolve, and
   // before taking the publish lock (scrypt must not run while other
   // publishers wait). Progress is held back until the keys are unlocked so a
   // passphrase prompt stays readable.
-  const signers = memoizeSigners(new Keystore(ctx.home).signerProvider(serialPassphrases(ctx.passphrases)));
+  const signers = memoizeSigners(ctx.keys.signers);
   let unlocked = false;
   let held: [string, number, number] | undefined;
   const progress = (phase: string, done: number, total: number) => {
@@ -65,24 +72,33 @@ export async function signImages(texts: readonly string[], options: SignOptions,
   let done = 0;
   progress('resolving', 0, refs.length);
   const manifests = new Map<ImageReference, Manifest>();
+  const files = new Map<TargetReference, ReceivedContent>();
   await mapLimit(refs, options.concurrency ?? 8, async (ref) => {
-    const source = await sources.for(ref);
-    manifests.set(ref, await source.getManifest(ref));
+    if (ref.kind === 'file') files.set(ref, await hashFileReference(ref, options));
+    else manifests.set(ref, await (await sources.for(ref)).getManifest(ref));
     progress('resolving', ++done, refs.length);
   });
   await unlocking;
 
-  const results: SignedImage[] = [];
+  const results: SignedTarget[] = [];
   for (const group of groups) {
     // The edit may run again after a lost race, so it builds its results afresh.
     const groupResults = await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, group.trust.store) }, async (repo) => {
-      const signedHere: SignedImage[] = [];
+      const signedHere: SignedTarget[] = [];
       for (const ref of group.items) {
+        if (ref.kind === 'file') {
+          const content = files.get(ref)!;
+          if (options.role) await requireDelegatedPaths(repo, options.role, [ref.name]);
+          await repo.addTarget(fileTargetEntry(ref, content), options.role);
+          signedHere.push(signedFile(ref, content, group.trust.store.location));
+          continue;
+        }
         const manifest = manifests.get(ref)!;
         const entries = targetsFor(ref, manifest);
         if (options.role) await requireDelegatedPaths(repo, options.role, entries.map((e) => e.name));
         for (const entry of entries) await repo.addTarget(entry, options.role);
         const signed: SignedImage = {
+          kind: 'image',
           reference: ref.text,
           name: ref.name,
           digest: manifest.digest,
@@ -120,10 +136,14 @@ export function targetsFor(ref: ImageReference, manifest: Manifest): TargetEntry
   return entries;
 }
 
-async function expandTags(refs: ImageReference[], options: SignOptions, ctx: SignetContext): Promise<ImageReference[]> {
+async function expandTags(refs: TargetReference[], options: SignOptions, ctx: SignetContext): Promise<TargetReference[]> {
   if (!options.allTags) return refs;
-  const out: ImageReference[] = [];
+  const out: TargetReference[] = [];
   for (const ref of refs) {
+    if (ref.kind === 'file') {
+      out.push(ref);
+      continue;
+    }
     const source = await openImageSource(ref, ctx.registry);
     // Trust metadata kept in the image's own repository (tags `signet.*`) is not an image to sign.
     const tags = (await source.listTags(ref)).filter((tag) => !tag.startsWith(TRUST_TAG_PREFIX));

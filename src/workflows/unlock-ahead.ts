@@ -3,21 +3,12 @@
 // (a terminal prompt never interleaves) but the scrypt derivations that
 // follow run side by side on libuv's thread pool.
 
-import type { PassphraseProvider } from '../keys/keystore.js';
 import type { SignerProvider } from '../keys/signer.js';
 import type { Envelope, RootJSON } from '../metadata/types.js';
 
 const ONLINE_ROLES = ['targets', 'snapshot', 'timestamp'] as const;
 
-/** A provider that answers one request at a time, in call order. */
-export function serialPassphrases(provider: PassphraseProvider): PassphraseProvider {
-  let queue: Promise<unknown> = Promise.resolve();
-  return (request) => {
-    const answer = queue.then(() => provider(request));
-    queue = answer.catch(() => undefined);
-    return answer;
-  };
-}
+export { serialPassphrases } from '../keys/serial-passphrases.js';
 
 /**
  * Ask `signers` (memoized by the caller, so publish reuses the result) for

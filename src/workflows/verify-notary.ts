@@ -5,7 +5,7 @@
 import { openImageSource } from '../image/image-source.js';
 import type { ImageReference } from '../image/image-reference.js';
 import { sha256Hex } from '../metadata/digest.js';
-import { InconclusiveError, SignetError, UsageError, VerificationError } from '../errors.js';
+import { InconclusiveError, SignetError, unexpectedError, UsageError, VerificationError } from '../errors.js';
 import { dockerTags, type NotaryTag } from '../notary/docker-tags.js';
 import { openNotaryCollection, type NotarySourceOptions } from './notary-source.js';
 import { parseReferences, type ReferenceOptions } from './references.js';
@@ -70,5 +70,5 @@ export function gunOf(ref: ImageReference, given: string | undefined): string {
 
 function asSignetError(error: unknown): SignetError {
   if (error instanceof SignetError) return error;
-  return new InconclusiveError('unexpected', `could not check: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return unexpectedError(error);
 }

@@ -1,14 +1,14 @@
 // `signet verify`: one TUF refresh per trust repository (tuf-js), then each
-// image resolved and checked against its signed target. Each reference gets
-// its own outcome; invalid and inconclusive stay distinct.
+// image resolved (or file hashed) and checked against its signed target. Each
+// reference gets its own outcome; invalid and inconclusive stay distinct.
 
-import type { ImageReference } from '../image/image-reference.js';
 import { ImageSources } from './image-sources.js';
 import { withTrustSession } from '../verify/trust-session.js';
 import { verifyManifest, type VerifiedImage } from '../verify/verify-image.js';
-import { InconclusiveError, SignetError } from '../errors.js';
+import { SignetError, unexpectedError } from '../errors.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
-import { parseReferences, type ReferenceOptions } from './references.js';
+import { parseTargetReferences, type ReferenceOptions, type TargetReference } from './references.js';
+import { verifyFile, type VerifiedFile } from '../verify/verify-file.js';
 import { mapLimit } from './map-limit.js';
 import type { SignetContext } from './context.js';
 import { LIMITS } from '../limits.js';
@@ -19,6 +19,7 @@ export interface VerifyOptions extends TrustOptions, ReferenceOptions {
 
 export type VerifyOutcome =
   | ({ ok: true } & VerifiedImage)
+  | ({ ok: true } & VerifiedFile)
   | { ok: false; reference: string; error: SignetError };
 
 export interface VerifyReport {
@@ -28,8 +29,8 @@ export interface VerifyReport {
 }
 
 export async function verifyImages(texts: readonly string[], options: VerifyOptions, ctx: SignetContext): Promise<VerifyReport> {
-  const refs = await parseReferences(texts, options, ctx);
-  const byRef = new Map<ImageReference, VerifyOutcome>();
+  const refs = await parseTargetReferences(texts, options, ctx);
+  const byRef = new Map<TargetReference, VerifyOutcome>();
   let bytesDownloaded = 0;
   const sources = new ImageSources(ctx.registry);
   let done = 0;
@@ -40,7 +41,7 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
     // A reader that catches a publish half-way (a file the metadata names is
     // not there yet) retries a bounded number of times rather than failing.
     for (let attempt = 0; ; attempt++) {
-      const outcomes = new Map<ImageReference, VerifyOutcome>();
+      const outcomes = new Map<TargetReference, VerifyOutcome>();
       try {
         await withTrustSession(source, async (session) => {
           await mapLimit(group.items, options.concurrency ?? 8, async (ref) => {
@@ -67,8 +68,9 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
   return { outcomes: refs.map((ref) => byRef.get(ref)!), bytesDownloaded };
 }
 
-async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: ImageReference, sources: ImageSources): Promise<VerifyOutcome> {
+async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: TargetReference, sources: ImageSources): Promise<VerifyOutcome> {
   try {
+    if (ref.kind === 'file') return { ok: true, ...(await verifyFile(session, ref)) };
     const source = await sources.for(ref);
     const manifest = await source.getManifest(ref);
     return { ok: true, ...(await verifyManifest(session, ref, manifest)) };
@@ -79,5 +81,5 @@ async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: Ima
 
 function asSignetError(error: unknown): SignetError {
   if (error instanceof SignetError) return error;
-  return new InconclusiveError('unexpected', `could not check: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return unexpectedError(error);
 }

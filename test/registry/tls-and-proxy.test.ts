@@ -74,6 +74,28 @@ describe('plain HTTP', () => {
   });
 });
 
+describe('a plain-HTTP registry on a loopback address', () => {
+  it('is spoken to in plain HTTP from the first byte: no TLS ClientHello probe', async () => {
+    const notHttp: string[] = [];
+    const server = createHttpServer(registryHandler);
+    // A TLS ClientHello sent to a plain HTTP server is a parse error here.
+    server.on('clientError', (error: Error, socket) => {
+      notHttp.push(error.message);
+      socket.destroy();
+    });
+    const host = `127.0.0.1:${await listen(server)}`;
+    try {
+      const client = new RegistryClient();
+      expect((await client.getManifest({ registry: host, repository: 'app', tag: 'v1' })).digest).toBe(ociDigest(MANIFEST));
+      await client.close();
+      expect(notHttp).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 describe('proxies', () => {
   let registry: Server;
   let proxy: Server;

@@ -39,6 +39,10 @@ beforeAll(async () => {
     if (path === '/repo/silent.json') return void hung.push(() => res.destroy());
     if (path === '/repo/moved.json') return void res.writeHead(302, { location: '/repo/ok.json' }).end();
     if (path === '/repo/loop.json') return void res.writeHead(302, { location: '/repo/loop.json' }).end();
+    // A host signet does not count as loopback (an IPv4-mapped IPv6 address), so plain http there
+    // stands for "another host"; it still reaches this server, so nothing leaves the machine.
+    const port = (server.address() as AddressInfo).port;
+    if (path === '/repo/away.json') return void res.writeHead(302, { location: `http://[::ffff:127.0.0.1]:${port}/repo/ok.json` }).end();
     res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -157,6 +161,18 @@ describe('HttpStore.get', () => {
     expect(Buffer.from((await store.get('moved.json', 100))!).toString()).toBe('{"a":1}');
     const error = await store.get('loop.json', 100).catch((e: unknown) => e);
     expect((error as InconclusiveError).code).toBe('too-many-redirects');
+  });
+
+  it('refuses a redirect from a loopback store to plain http on another host (review finding 9)', async () => {
+    const error = await new HttpStore(base).get('away.json', 100).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InconclusiveError);
+    expect((error as InconclusiveError).code).toBe('insecure-redirect');
+    expect((error as Error).message).toContain('[::ffff:7f00:1]');
+  });
+
+  it('follows that redirect when insecure http was allowed explicitly', async () => {
+    const store = new HttpStore(base, { allowInsecureHttp: true });
+    expect(Buffer.from((await store.get('away.json', 100))!).toString()).toBe('{"a":1}');
   });
 
   it('refuses unsafe names and paths that leave the base URL', async () => {

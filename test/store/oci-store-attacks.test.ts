@@ -19,6 +19,7 @@ import { verifyImages } from '../../src/workflows/verify.js';
 import { MEDIA_TYPES } from '../../src/image/manifest.js';
 import type { Envelope, RootJSON, TimestampJSON } from '../../src/metadata/types.js';
 import { signEnvelope } from '../../src/metadata/signing.js';
+import { KeyRing } from '../../src/keys/key-ring.js';
 
 let reg: RegistryServer;
 let client: RegistryClient;
@@ -57,7 +58,7 @@ async function signedRepository(): Promise<{ store: OciStore; location: string; 
 }
 
 const verify = async (location: string, rootPath: string, home: string, tag = '1.0') => {
-  const ctx = { home, cwd: dir, now: new Date(), passphrases: async () => '', log: () => undefined };
+  const ctx = { home, cwd: dir, now: new Date(), passphrases: async () => '', keys: new KeyRing({ home, passphrases: async () => '' }), log: () => undefined };
   const [outcome] = (await verifyImages([`oci-layout:${layout}:${tag}`], { trustRepo: location, root: rootPath }, ctx)).outcomes;
   return outcome!;
 };

@@ -188,6 +188,9 @@ export interface CraftFilesOptions {
   expires?: string;
   /** Keep each version's root as `<n>.root` too (what notary-server serves). */
   olderRoots?: Map<string, Uint8Array>;
+  /** The targets role's keys and threshold in root (default: the online targets key, 1); all of them sign targets. */
+  targetsKeys?: CraftKey[];
+  targetsThreshold?: number;
 }
 
 /**
@@ -198,7 +201,8 @@ export function craftFiles(options: CraftFilesOptions): Map<string, Uint8Array> 
   const expires = options.expires ?? FAR;
   const { keys } = options;
   const rootKeys: Record<string, NotaryKeyJSON> = {};
-  for (const k of [options.root, keys.snapshot, keys.timestamp, keys.targets]) rootKeys[k.id] = k.json;
+  const targetsKeys = options.targetsKeys ?? [keys.targets];
+  for (const k of [options.root, keys.snapshot, keys.timestamp, ...targetsKeys]) rootKeys[k.id] = k.json;
   const files = new Map<string, Uint8Array>(options.olderRoots ?? []);
   const put = (role: string, value: unknown) => files.set(role, Buffer.from(JSON.stringify(value)));
   const root = envelope(
@@ -210,7 +214,7 @@ export function craftFiles(options: CraftFilesOptions): Map<string, Uint8Array> 
       roles: {
         root: { keyids: [options.root.id], threshold: 1 },
         snapshot: { keyids: [keys.snapshot.id], threshold: 1 },
-        targets: { keyids: [keys.targets.id], threshold: 1 },
+        targets: { keyids: targetsKeys.map((k) => k.id), threshold: options.targetsThreshold ?? 1 },
         timestamp: { keyids: [keys.timestamp.id], threshold: 1 },
       },
       version: options.rootVersion,
@@ -224,7 +228,7 @@ export function craftFiles(options: CraftFilesOptions): Map<string, Uint8Array> 
     const delegationKeys: Record<string, NotaryKeyJSON> = { ...role.extraKeys };
     for (const d of role.delegations ?? []) for (const k of d.keys) delegationKeys[k.id] = k.json;
     const roles = (role.delegations ?? []).map((d) => ({ name: d.name, keyids: d.keys.map((k) => k.id), threshold: d.threshold, paths: d.paths }));
-    const signers = role.signers ?? (role.name === 'targets' ? [keys.targets] : []);
+    const signers = role.signers ?? (role.name === 'targets' ? targetsKeys : []);
     put(role.name, envelope({ _type: 'Targets', delegations: { keys: delegationKeys, roles }, expires, targets: targetsFiles(role.targets), version: role.version }, signers));
   }
   const meta: Record<string, NotaryFileMetaJSON> = {};

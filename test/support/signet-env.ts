@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runCli, type CliResult } from '../../src/cli/run-cli.js';
 import { writeSampleLayout } from '../../src/image/sample-images.js';
 import type { SignetContext } from '../../src/workflows/context.js';
+import { KeyRing } from '../../src/keys/key-ring.js';
 
 export const TEST_PASSPHRASE = 'TEST-ONLY passphrase';
 
@@ -35,7 +36,7 @@ export async function makeSignetEnv(): Promise<SignetEnv> {
     env,
     ref: (tag) => `oci-layout:${layout}:${tag}`,
     cli: (args, extra = {}) => runCli(args, { env: { ...env, ...extra.env }, cwd: dir, ...(extra.stdin !== undefined ? { stdin: extra.stdin } : {}) }),
-    context: (now = new Date()) => ({ home, cwd: dir, now, passphrases: async () => TEST_PASSPHRASE, log: () => undefined }),
+    context: (now = new Date()) => ({ home, cwd: dir, now, passphrases: async () => TEST_PASSPHRASE, keys: new KeyRing({ home, passphrases: async () => TEST_PASSPHRASE }), log: () => undefined }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -10,6 +10,7 @@ import { OciLayout } from '../../src/image/oci-layout.js';
 import { parseLayoutReference } from '../../src/image/image-reference.js';
 import { targetsFor } from '../../src/workflows/sign.js';
 import { generateTestKeys, initTestRepository, signersOf } from '../support/test-trust.js';
+import { KeyRing } from '../../src/keys/key-ring.js';
 
 // A store that, like an eventually consistent mirror caught mid-publish, does
 // not yet serve the snapshot that timestamp.json names for the first `misses` reads.
@@ -63,7 +64,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const ctx = () => ({ home: join(dir, 'home'), cwd: dir, now: new Date(), passphrases: async () => '', log: () => undefined });
+const ctx = () => ({ home: join(dir, 'home'), cwd: dir, now: new Date(), passphrases: async () => '', keys: new KeyRing({ home: join(dir, 'home'), passphrases: async () => '' }), log: () => undefined });
 const verify = () => verifyImages([`oci-layout:${layout}:1.0`], { trustRepo: trust, root: rootPath }, ctx());
 
 describe('when a verifier catches a publish half-way (the snapshot named by timestamp is not there yet)', () => {

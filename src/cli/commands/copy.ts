@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { examples, withOutputOptions, withTrustOptions } from '../options.js';
-import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 
 interface CopyCommandOptions extends CommonOptions, RegistryCommandOptions {
   trustRepo?: string;
@@ -33,8 +33,7 @@ export function registerCopy(program: Command, cli: CliRuntime): void {
     if (options.root) copyOptions.root = options.root;
     if (options.withTrust) copyOptions.withTrust = true;
     if (options.trustTo) copyOptions.trustTo = options.trustTo;
-    const ctx = cli.context(options);
-    ctx.registry = await registryOptionsFrom(cli.io, options);
+    const ctx = await cli.storeContext(options);
     const report = await copyWithTrust(src, dst, copyOptions, ctx);
     cli.print(options, report, () => [`${report.destination}@${report.digest}`, ...(report.trust ? [`trust ${report.trust.to}`] : [])]);
   });

@@ -50,7 +50,7 @@ export function registerDelegation(program: Command, cli: CliRuntime): void {
     if (options.threshold !== undefined) addOptions.threshold = parseThreshold(options.threshold);
     if (options.terminating) addOptions.terminating = true;
     if (options.delegator) addOptions.delegator = options.delegator;
-    const result = await addDelegationWorkflow(name, addOptions, cli.context(options));
+    const result = await addDelegationWorkflow(name, addOptions, await cli.storeContext(options));
     const d = result.delegation;
     cli.print(options, result, () => [
       `delegated ${d.paths.join(', ')} to ${d.name} (${d.threshold} of ${d.keyIds.map(shortKeyId).join(', ')}${d.terminating ? ', terminating' : ''}) in ${result.trustRepository}`,
@@ -62,7 +62,7 @@ export function registerDelegation(program: Command, cli: CliRuntime): void {
   examples(remove, ['signet delegation remove app-ci', 'signet delegation remove app-ci --image team/app --passphrase-file pass.txt']);
   remove.action(async (name: string, options: DelegationFlags) => {
     const { removeDelegationWorkflow } = await import('../../workflows/delegation.js');
-    const result = await removeDelegationWorkflow(name, repositoryOptions(options), cli.context(options));
+    const result = await removeDelegationWorkflow(name, repositoryOptions(options), await cli.storeContext(options));
     cli.print(options, result, () => [`removed delegation ${name} (${result.removed.targets} target(s) no longer verify) from ${result.trustRepository}`]);
   });
 
@@ -71,7 +71,7 @@ export function registerDelegation(program: Command, cli: CliRuntime): void {
   examples(list, ['signet delegation list', 'signet delegation list --image team/app --json']);
   list.action(async (options: DelegationFlags) => {
     const { listDelegationsWorkflow } = await import('../../workflows/delegation.js');
-    const result = await listDelegationsWorkflow(repositoryOptions(options), cli.context(options));
+    const result = await listDelegationsWorkflow(repositoryOptions(options), await cli.storeContext(options));
     cli.print(options, result, () =>
       result.delegations.map((d) => [d.name, d.paths.join(','), `${d.threshold}/${d.keyIds.length}`, d.keyIds.map(shortKeyId).join(','), `v${d.version}`, `${d.targets} targets`, d.terminating ? 'terminating' : ''].join('\t').trimEnd()),
     );
@@ -86,7 +86,7 @@ export function registerDelegation(program: Command, cli: CliRuntime): void {
   ]);
   sign.action(async (file: string, options: DelegationFlags) => {
     const { signDelegationFile } = await import('../../workflows/delegation.js');
-    const result = await signDelegationFile(file, { ...repositoryOptions(options), ...(options.out ? { out: options.out } : {}) }, cli.context(options));
+    const result = await signDelegationFile(file, { ...repositoryOptions(options), ...(options.out ? { out: options.out } : {}) }, await cli.storeContext(options));
     cli.print(options, result, () => [...describeFile(result), result.signatures.met ? `publish it with: signet delegation publish ${result.file}` : `needs more signatures: signet delegation sign ${result.file}`]);
   });
 
@@ -95,7 +95,7 @@ export function registerDelegation(program: Command, cli: CliRuntime): void {
   examples(show, ['signet delegation show release.json', 'signet delegation show release.json --json']);
   show.action(async (file: string, options: DelegationFlags) => {
     const { inspectDelegationFile } = await import('../../workflows/delegation.js');
-    const result = await inspectDelegationFile(file, repositoryOptions(options), cli.context(options));
+    const result = await inspectDelegationFile(file, repositoryOptions(options), await cli.storeContext(options));
     cli.print(options, result, () => describeFile(result));
   });
 
@@ -104,7 +104,7 @@ export function registerDelegation(program: Command, cli: CliRuntime): void {
   examples(publish, ['signet delegation publish release.json', 'SIGNET_PASSPHRASE_SNAPSHOT=… SIGNET_PASSPHRASE_TIMESTAMP=… signet delegation publish release.json']);
   publish.action(async (file: string, options: DelegationFlags) => {
     const { publishDelegationFile } = await import('../../workflows/delegation.js');
-    const result = await publishDelegationFile(file, repositoryOptions(options), cli.context(options));
+    const result = await publishDelegationFile(file, repositoryOptions(options), await cli.storeContext(options));
     cli.print(options, result, () => [`published ${result.role} v${result.version} in ${result.trustRepository}`, ...describeFile(result).slice(1)]);
   });
 }

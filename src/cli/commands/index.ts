@@ -19,6 +19,8 @@ import { registerKeyRotation } from './key-rotate.js';
 import { registerTimestamp } from './timestamp.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
+import { registerTrust } from './trust.js';
+import { registerAdmission } from './admission/index.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -31,6 +33,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerDelegation,
   registerTimestamp,
   registerStatus,
+  registerTrust,
   registerDemo,
   registerBins,
   registerKey,
@@ -39,4 +42,5 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerKeyRotation,
   registerMigrate,
   registerTuf,
+  registerAdmission,
 ];

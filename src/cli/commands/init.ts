@@ -8,7 +8,7 @@ import type { RoleType } from '../../metadata/types.js';
 import { UsageError } from '../../errors.js';
 import { policyPathOf } from '../../workflows/context.js';
 import { binsLayoutOptions, wantsBins, withBinsOptions, type BinsCommandOptions } from '../bins-options.js';
-import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 
 interface InitCommandOptions extends CommonOptions, RegistryCommandOptions, BinsCommandOptions {
   scope?: string;
@@ -23,19 +23,20 @@ export function registerInit(program: Command, cli: CliRuntime): void {
     .argument('<trust-repo>', 'where to publish trust metadata: a directory, or oci://host[:port]/repository (in the registry, next to the images)')
     .option('--scope <glob>', 'add a trust policy entry: images whose name matches use this repository (e.g. "team/*")')
     .option('--root-file <file>', 'start from a root signed in an offline ceremony (`signet root sign`) instead of new keys; the keystore must hold its targets, snapshot and timestamp keys')
-    .option('--expires <role=duration...>', 'how long each role stays valid when signed, e.g. targets=30d timestamp=12h (defaults: root 1y, targets 90d, snapshot 7d, timestamp 1d)');
+    .option('--expires <role=duration...>', 'how long each role stays valid when signed, e.g. targets=30d timestamp=12h (defaults: root 1y, targets 90d, snapshot 7d, timestamp 1d)')
+    .option('--key-type <type>', 'algorithm of the keys init generates: ed25519 (default) or ecdsa (P-256)');
   withBinsOptions(withRegistryOptions(withPassphraseOptions(withOutputOptions(command))), true);
   examples(command, [
     'signet init oci://registry.example.com/team/app --scope team/app',
     'signet init ./trust --scope "org/**" --bins 1024',
+    'signet init ./trust --scope "team/*" --key-type ecdsa',
     'SIGNET_PASSPHRASE=… signet init ./trust --scope "team/*"',
     'signet init /srv/trust --expires timestamp=12h snapshot=3d --passphrase-file pass.txt',
     'signet init /srv/trust --root-file root.json --scope "acme/**"    # root from an offline ceremony (see SECURITY.md)',
   ]);
   command.action(async (location: string, options: InitCommandOptions) => {
     const { initTrustRepository } = await import('../../workflows/init.js');
-    const ctx = cli.context(options);
-    if (location.startsWith('oci://')) ctx.registry = await registryOptionsFrom(cli.io, options);
+    const ctx = await cli.storeContext(options);
     const initOptions: Parameters<typeof initTrustRepository>[1] = {};
     if (options.scope) initOptions.scope = options.scope;
     if (options.expires) initOptions.expirySeconds = parseExpiries(options.expires);

@@ -30,9 +30,10 @@ export function registerKeyRotation(program: Command, cli: CliRuntime): void {
     .option('--key <keyid|pubfile>', 'the new key (repeatable); default: generate one in this keystore', collect)
     .option('--replace <keyid>', 'the key to replace (repeatable); default: the role\'s only key', collect)
     .option('--keep', 'keep the current keys, only add')
-    .option('--threshold <k>', 'new threshold (default unchanged)');
+    .option('--threshold <k>', 'new threshold (default unchanged)')
+    .option('--key-type <type>', 'algorithm of a generated key: ed25519 (default) or ecdsa (P-256)');
   withPassphraseOptions(withRepositoryOptions(withOutputOptions(rotate)));
-  examples(rotate, ['signet key rotate timestamp', 'signet key rotate targets --replace 3f2a91c0', 'signet key rotate app-ci --key ./new-ci.pub.json']);
+  examples(rotate, ['signet key rotate timestamp', 'signet key rotate targets --replace 3f2a91c0', 'signet key rotate app-ci --key ./new-ci.pub.json', 'signet key rotate snapshot --key-type ecdsa']);
   rotate.action(async (role: string, options: RotateFlags) => {
     const { rotateKeyWorkflow } = await import('../../workflows/key-rotation.js');
     const rotateOptions: Parameters<typeof rotateKeyWorkflow>[1] = repositoryOptions(options);
@@ -44,7 +45,7 @@ export function registerKeyRotation(program: Command, cli: CliRuntime): void {
       if (!Number.isSafeInteger(n) || n < 1) throw new UsageError('bad-threshold', `--threshold must be a positive integer`);
       rotateOptions.threshold = n;
     }
-    const r = await rotateKeyWorkflow(role, rotateOptions, cli.context(options));
+    const r = await rotateKeyWorkflow(role, rotateOptions, await cli.storeContext(options));
     cli.print(options, r, () => [
       `rotated ${r.role}: keys now ${r.keyIds.map(shortKeyId).join(', ')} (threshold ${r.threshold})${r.removed.length ? `, removed ${r.removed.map(shortKeyId).join(', ')}` : ''}` +
         (r.rootVersion ? ` in root v${r.rootVersion}` : ` in ${r.changedIn}`),
@@ -61,7 +62,7 @@ export function registerKeyRotation(program: Command, cli: CliRuntime): void {
   examples(revoke, ['signet key revoke 3f2a91c0 --reason "CI runner compromised"']);
   revoke.action(async (keyId: string, options: RotateFlags) => {
     const { revokeKeyWorkflow } = await import('../../workflows/key-rotation.js');
-    const r = await revokeKeyWorkflow(keyId, { ...repositoryOptions(options), ...(options.reason ? { reason: options.reason } : {}) }, cli.context(options));
+    const r = await revokeKeyWorkflow(keyId, { ...repositoryOptions(options), ...(options.reason ? { reason: options.reason } : {}) }, await cli.storeContext(options));
     cli.print(options, r, () => [
       `revoked key ${shortKeyId(r.keyId)} in ${r.trustRepository}`,
       ...(r.topLevel.length ? [`  removed from ${r.topLevel.join(', ')} in root v${r.rootVersion}`] : []),

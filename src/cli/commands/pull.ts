@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { examples, withOutputOptions, withTrustOptions } from '../options.js';
-import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 
 interface PullCommandOptions extends CommonOptions, RegistryCommandOptions {
   trustRepo?: string;
@@ -27,8 +27,7 @@ export function registerPull(program: Command, cli: CliRuntime): void {
     const pullOptions: Parameters<typeof pullVerifiedImage>[1] = { to: options.to };
     if (options.trustRepo) pullOptions.trustRepo = options.trustRepo;
     if (options.root) pullOptions.root = options.root;
-    const ctx = cli.context(options);
-    ctx.registry = await registryOptionsFrom(cli.io, options);
+    const ctx = await cli.storeContext(options);
     const report = await pullVerifiedImage(ref, pullOptions, ctx);
     ctx.log(`pulled into ${report.dir}: ${report.manifests} manifest(s), ${report.blobs} blob(s), ${report.bytes} bytes downloaded`);
     cli.print(options, report, () => [report.verified]);

@@ -1,10 +1,10 @@
-// `signet sign <image-ref>...`: sign images into their trust repository.
+// `signet sign <ref>...`: sign images and files into their trust repository.
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { UsageError } from '../../errors.js';
-import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
-import { examples, withNameOption, withOutputOptions, withPassphraseOptions, withTrustOptions } from '../options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
+import { examples, fileNameOptionsFrom, withFileNameOptions, withNameOption, withOutputOptions, withPassphraseOptions, withTrustOptions } from '../options.js';
 
 interface SignCommandOptions extends CommonOptions, RegistryCommandOptions {
   trustRepo?: string;
@@ -13,23 +13,30 @@ interface SignCommandOptions extends CommonOptions, RegistryCommandOptions {
   role?: string;
   allTags?: boolean;
   detached?: string;
+  targetName?: string;
+  filePrefix?: string;
+  sha512?: boolean;
 }
 
 export function registerSign(program: Command, cli: CliRuntime): void {
   const command = program
     .command('sign')
-    .description('resolve each image to its manifest digest and sign it (tag and digest targets), publishing once')
-    .argument('<image-ref...>', 'oci-layout:<dir>[:<tag>] or a registry reference')
+    .description('resolve each image to its manifest digest and sign it (tag and digest targets), hash each file and sign it, publishing once')
+    .argument('<ref...>', 'oci-layout:<dir>[:<tag>], a registry reference, or file:<path> (signed as files/<basename>)')
     .option('--role <name>', 'sign into this delegated role instead of targets')
     .option('--all-tags', 'sign every tag of each referenced repository')
+    .option('--sha512', 'sign file: targets with sha512 beside sha256')
     .option('--detached <file>', 'with --role: write the next version of the role, signed by this machine, to FILE instead of publishing (k-of-n signing; see `signet delegation sign`)');
-  withRegistryOptions(withNameOption(withPassphraseOptions(withTrustOptions(withOutputOptions(command)))));
+  withRegistryOptions(withFileNameOptions(withNameOption(withPassphraseOptions(withTrustOptions(withOutputOptions(command))))));
   examples(command, [
     'signet sign oci-layout:./build/app:1.2.3',
     'signet sign oci-layout:./build/app:1.2.3 oci-layout:./build/app:latest --trust-repo ./trust --root ./root.json',
     'signet sign --all-tags oci-layout:./build/app',
     'signet sign registry.example.com/team/app:1.2.3 registry.example.com/team/app:latest',
     'signet sign --all-tags 127.0.0.1:5000/team/app',
+    'signet sign registry.example.com/team/app:1.2.3 file:./dist/app-1.2.3.tar.gz file:./dist/sbom.spdx.json   # one release, one publish',
+    'signet sign file:./dist/app.tar.gz --target-name releases/app-1.2.3.tar.gz --sha512',
+    'signet sign file:./dist/app.tar.gz --file-prefix files/team/ --role team   # a delegation scoped to files/team/*',
   ]);
   command.action(async (refs: string[], options: SignCommandOptions) => {
     if (options.detached) return signDetachedCommand(cli, refs, options);
@@ -40,11 +47,16 @@ export function registerSign(program: Command, cli: CliRuntime): void {
     if (options.name) signOptions.name = options.name;
     if (options.role) signOptions.role = options.role;
     if (options.allTags) signOptions.allTags = true;
-    const ctx = cli.context(options);
-    ctx.registry = await registryOptionsFrom(cli.io, options);
+    if (options.sha512) signOptions.sha512 = true;
+    Object.assign(signOptions, fileNameOptionsFrom(options));
+    const ctx = await cli.storeContext(options);
     const results = await signImages(refs, signOptions, ctx);
     cli.print(options, { signed: results }, () =>
-      results.map((r) => `signed ${r.tag ? `${r.name}:${r.tag}` : r.name} ${r.digest} (${r.targets.length} target${r.targets.length === 1 ? '' : 's'}) in ${r.trustRepository}`),
+      results.map((r) =>
+        r.kind === 'file'
+          ? `signed file ${r.name} ${r.digest} (${r.size} bytes) in ${r.trustRepository}`
+          : `signed ${r.tag ? `${r.name}:${r.tag}` : r.name} ${r.digest} (${r.targets.length} target${r.targets.length === 1 ? '' : 's'}) in ${r.trustRepository}`,
+      ),
     );
   });
 }
@@ -56,8 +68,7 @@ async function signDetachedCommand(cli: CliRuntime, refs: string[], options: Sig
   if (options.trustRepo) detachedOptions.trustRepo = options.trustRepo;
   if (options.root) detachedOptions.root = options.root;
   if (options.name) detachedOptions.name = options.name;
-  const ctx = cli.context(options);
-  ctx.registry = await registryOptionsFrom(cli.io, options);
+  const ctx = await cli.storeContext(options);
   const result = await signDetachedImages(refs, detachedOptions, ctx);
   cli.print(options, result, () => [
     `wrote ${result.role} v${result.version} to ${result.file}: signed by ${result.signatures.valid.length}/${result.signatures.threshold} keys`,

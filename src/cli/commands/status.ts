@@ -26,7 +26,7 @@ export function registerStatus(program: Command, cli: CliRuntime): void {
   examples(command, ['signet status', 'signet status --check                     # monitoring: exit 1 when a role expires within 12h', 'signet status --warn 30d --json            # what needs a ceremony or a key holder this month']);
   command.action(async (options: StatusFlags) => {
     const { statusWorkflow } = await import('../../workflows/freshness.js');
-    const status = await statusWorkflow({ ...repositoryOptions(options), horizonSeconds: parseDuration(options.warn ?? '12h') }, cli.context(options));
+    const status = await statusWorkflow({ ...repositoryOptions(options), horizonSeconds: parseDuration(options.warn ?? '12h') }, await cli.storeContext(options));
     for (const warning of status.warnings) cli.io.err(`warning: ${warning}\n`);
     if (options.check && !status.healthy) cli.exitCode = EXIT.invalid;
     cli.print(options, status, () => [

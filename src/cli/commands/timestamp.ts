@@ -6,6 +6,10 @@ import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { examples, withOutputOptions, withPassphraseOptions } from '../options.js';
 import { collect, repositoryOptions, withRepositoryOptions, type RepositoryFlags } from '../repository-options.js';
 import { parseDuration } from '../../metadata/expiry.js';
+import { EXIT } from '../../errors.js';
+
+/** The crontab line README and `--help` document; test/cli/timestamp-cron.test.ts runs it hourly through 8+ days. */
+export const CRON_LINE = '0 * * * *  SIGNET_PASSPHRASE_TIMESTAMP=… SIGNET_PASSPHRASE_SNAPSHOT=… signet timestamp';
 
 interface TimestampFlags extends CommonOptions, RepositoryFlags {
   snapshotWithin?: string;
@@ -19,8 +23,21 @@ export function registerTimestamp(program: Command, cli: CliRuntime): void {
     .option('--snapshot-within <duration>', 're-sign the snapshot when it expires within this (default 72h)')
     .option('--role <role>', 'also re-sign this role: snapshot, targets, a delegated role, or root (repeatable; needs its key)', collect);
   withPassphraseOptions(withRepositoryOptions(withOutputOptions(command)));
+  command.addHelpText(
+    'after',
+    [
+      '',
+      'Cron: run it hourly with both online keys (the timestamp every run, the snapshot when it expires within',
+      '--snapshot-within); that keeps the repository verifying for as long as targets and root are valid:',
+      `  ${CRON_LINE}`,
+      '',
+      'Exit codes: 0 refreshed; 4 the timestamp was refreshed but the snapshot is due and its key or passphrase',
+      'is not available here (a WARNING on stderr: the repository stops verifying when the snapshot expires);',
+      '2 usage or configuration (e.g. no timestamp key: nothing was refreshed); 3 store unreachable.',
+    ].join('\n'),
+  );
   examples(command, [
-    'signet timestamp                      # hourly from cron: SIGNET_PASSPHRASE_TIMESTAMP=… signet timestamp',
+    `${CRON_LINE.replace(/^(\S+\s+){5}/, '')}   # what the cron line runs`,
     'signet timestamp --snapshot-within 5d',
     'signet timestamp --role targets       # targets near expiry, with the targets key',
   ]);
@@ -32,8 +49,16 @@ export function registerTimestamp(program: Command, cli: CliRuntime): void {
         ...(options.snapshotWithin ? { snapshotWithinSeconds: parseDuration(options.snapshotWithin) } : {}),
         ...(options.role ? { roles: options.role } : {}),
       },
-      cli.context(options),
+      await cli.storeContext(options),
     );
+    const late = report.snapshotNotRefreshed;
+    if (late) {
+      cli.io.err(
+        `WARNING: the snapshot ${late.expired ? 'EXPIRED' : 'expires'} ${late.expires} and was NOT re-signed: ${late.reason}\n` +
+          `WARNING: the timestamp was refreshed, but verification fails from ${late.expires} on; give this job the snapshot key's passphrase (SIGNET_PASSPHRASE_SNAPSHOT or --passphrase-file), or run \`signet timestamp --role snapshot\` where that key is\n`,
+      );
+      cli.exitCode = EXIT.partial;
+    }
     cli.print(options, report, () => report.roles.map((r) => `refreshed ${r.role} v${r.version}, expires ${r.expires ?? '?'}`));
   });
 }

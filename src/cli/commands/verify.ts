@@ -1,9 +1,9 @@
-// `signet verify <image-ref>...`: refuse anything unsigned, tampered, stale or revoked.
+// `signet verify <ref>...`: refuse any image or file that is unsigned, tampered, stale or revoked.
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
-import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
-import { examples, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
+import { examples, fileNameOptionsFrom, withFileNameOptions, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
 import { EXIT, UsageError, worstExit, type SignetError } from '../../errors.js';
 import { notarySourceOptions, withNotaryOptions, type NotaryCommandOptions } from '../notary-options.js';
 
@@ -13,6 +13,8 @@ interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions, No
   trustRepo?: string;
   root?: string;
   name?: string;
+  targetName?: string;
+  filePrefix?: string;
   file?: string[];
   pin?: boolean;
 }
@@ -20,11 +22,11 @@ interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions, No
 export function registerVerify(program: Command, cli: CliRuntime): void {
   const command = program
     .command('verify')
-    .description('check images against signed trust metadata; prints the verified name@sha256:… to deploy')
-    .argument('[image-ref...]', 'oci-layout:<dir>[:<tag>] or a registry reference')
+    .description('check images and files against signed trust metadata; prints the verified name@sha256:… to deploy')
+    .argument('[ref...]', 'oci-layout:<dir>[:<tag>], a registry reference, or file:<path> (signed as files/<basename>)')
     .option('-f, --file <manifest>', 'also verify every image in this Kubernetes YAML/JSON (multi-document, Helm or Kustomize output) or Compose file; `-` reads stdin (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--pin', 'with --file: when every image verified, rewrite each file with the verified name@sha256:… (only the image values change); with `-f -`, print the pinned manifest');
-  withRegistryOptions(withNameOption(withTrustOptions(withOutputOptions(command))));
+  withRegistryOptions(withFileNameOptions(withNameOption(withTrustOptions(withOutputOptions(command)))));
   command
     .option('--notary <server-url>', 'verify against a Notary v1 / Docker Content Trust collection on this server instead of a signet trust repository')
     .option('--gun <gun>', 'with --notary or --trust-dir: the Notary collection (default: <registry>/<repository> of the image)');
@@ -34,6 +36,8 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     'signet verify oci-layout:./build/app:1.2.3',
     'signet verify oci-layout:./build/app:1.2.3 --trust-repo ./trust --root ./root.json --json',
     'signet verify registry.example.com/team/app:1.2.3',
+    'signet verify registry.example.com/team/app:1.2.3 file:./app-1.2.3.tar.gz file:./sbom.spdx.json',
+    'signet verify file:./downloaded.tar.gz --target-name releases/app-1.2.3.tar.gz',
     'signet verify registry.example.com/team/app:1.2.3 --notary https://notary.example.com --root-key-id <id>   # Notary v1 collection',
     'signet verify -f deploy.yaml -f compose.yaml               # every image in the manifests, in one call',
     'signet verify -f deploy.yaml --pin                         # then rewrite them to the verified name@sha256:…',
@@ -54,8 +58,8 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     if (options.trustRepo) verifyOptions.trustRepo = options.trustRepo;
     if (options.root) verifyOptions.root = options.root;
     if (options.name) verifyOptions.name = options.name;
-    const ctx = cli.context(options);
-    ctx.registry = await registryOptionsFrom(cli.io, options);
+    Object.assign(verifyOptions, fileNameOptionsFrom(options));
+    const ctx = await cli.storeContext(options);
     const report = await verifyImages(refs, verifyOptions, ctx);
     reportOutcomes(cli, options, report.outcomes, { bytesDownloaded: report.bytesDownloaded });
   });
@@ -66,8 +70,7 @@ async function verifyWithNotary(refs: string[], options: VerifyCommandOptions, c
   const notaryOptions: Parameters<typeof verifyNotaryImages>[1] = notarySourceOptions(options, options.notary, cli.io);
   if (options.gun) notaryOptions.gun = options.gun;
   if (options.name) notaryOptions.name = options.name;
-  const ctx = cli.context(options);
-  ctx.registry = await registryOptionsFrom(cli.io, options);
+  const ctx = await cli.storeContext(options);
   reportOutcomes(cli, options, await verifyNotaryImages(refs, notaryOptions, ctx), {});
 }
 

@@ -10,7 +10,18 @@ import { UsageError } from '../../../errors.js';
 export type PublicFormat = 'signet' | 'tuf' | 'pem';
 
 export function describeKey(info: KeyInfo) {
-  return { keyId: info.keyId, fingerprint: fingerprint(info.keyId), role: info.role, repository: info.repository, created: info.created, path: info.path };
+  return {
+    keyId: info.keyId,
+    fingerprint: fingerprint(info.keyId),
+    role: info.role,
+    repository: info.repository,
+    created: info.created,
+    path: info.path,
+    algorithm: info.algorithm,
+    /** Where the private key lives: `file` (encrypted in SIGNET_HOME/keys) or `pkcs11` (on a token). */
+    location: info.location,
+    ...(info.pkcs11 ? { pkcs11: info.pkcs11 } : {}),
+  };
 }
 
 export function publicKeyText(exported: PublicKeyExport, format: PublicFormat): string {

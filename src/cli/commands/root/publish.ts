@@ -3,8 +3,9 @@
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../../runtime.js';
 import { examples, withOutputOptions, withPassphraseOptions } from '../../options.js';
+import { withRegistryOptions, type RegistryCommandOptions } from '../../registry-options.js';
 
-interface PublishOptions extends CommonOptions {
+interface PublishOptions extends CommonOptions, RegistryCommandOptions {
   trustRepo: string;
   root?: string;
 }
@@ -16,14 +17,14 @@ export function registerRootPublish(root: Command, cli: CliRuntime): void {
     .argument('<file>', 'the signed root (version N+1 of the published root)')
     .requiredOption('--trust-repo <location>', 'the trust repository')
     .option('--root <file>', 'pinned root to load the repository from (default: the policy entry for that store)');
-  withPassphraseOptions(withOutputOptions(command));
+  withRegistryOptions(withPassphraseOptions(withOutputOptions(command)));
   examples(command, [
     'signet root verify root-v2.json --previous root-v1.json && signet root publish root-v2.json --trust-repo /srv/trust',
     'signet init /srv/trust --root-file root-v1.json --scope "acme/**"   # the first root',
   ]);
   command.action(async (file: string, options: PublishOptions) => {
     const { publishSignedRoot } = await import('../../../workflows/root-publish.js');
-    const ctx = cli.context(options);
+    const ctx = await cli.storeContext(options);
     const publishOptions: Parameters<typeof publishSignedRoot>[1] = { trustRepo: options.trustRepo };
     if (options.root) publishOptions.root = options.root;
     const result = await publishSignedRoot(file, publishOptions, ctx);

@@ -1,0 +1,190 @@
+// The deploy gate's decision for one Kubernetes object: every image of its
+// pod spec, under the rule for its namespace and image, checked by the
+// same code as `signet verify` (verify/verify-image.ts over a warm trust
+// session) within a time budget. Returns the verdict, Kubernetes warnings
+// for audited images, and JSONPatch operations pinning verified images.
+
+import type { ImageReference, RegistryReference } from '../image/image-reference.js';
+import type { Manifest } from '../image/manifest.js';
+import { workloadImages, jsonPointer, type ImageSite } from '../manifests/workload-images.js';
+import { pinnedName } from '../manifests/pin-images.js';
+import { ruleFor, type GateRule, type GateRules } from './admission-rules.js';
+import { WarmTrust, type WarmOptions, type WarmStatus } from './warm-trust.js';
+import { verifyManifest } from '../verify/verify-image.js';
+import { resolveTrust, type ResolvedTrust, type TrustOptions } from '../workflows/resolve-trust.js';
+import { ImageSources } from '../workflows/image-sources.js';
+import { InconclusiveError, SignetError } from '../errors.js';
+import { parseRegistryReference } from '../registry/reference.js';
+import type { SignetContext } from '../workflows/context.js';
+
+export interface GateOptions {
+  rules: GateRules;
+  /** Time allowed for one decision (ms); what is not checked by then is inconclusive. */
+  budgetMs: number;
+  warm: WarmOptions;
+  trust: TrustOptions;
+}
+
+export type ImageOutcome = 'verified' | 'exempt' | 'denied' | 'audited';
+
+export interface ImageVerdict {
+  site: ImageSite;
+  rule: GateRule;
+  outcome: ImageOutcome;
+  digest?: string;
+  error?: SignetError;
+}
+
+export interface JsonPatchOperation {
+  op: 'replace';
+  path: string;
+  value: string;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** Why it was denied, naming each refused image and its reason. */
+  message?: string;
+  warnings: string[];
+  patch: JsonPatchOperation[];
+  images: ImageVerdict[];
+}
+
+const MANIFEST_CACHE_MAX = 4096;
+
+export class Gate {
+  private readonly warm = new Map<string, WarmTrust>();
+  private readonly trustCache = new Map<string, { at: number; trust: Promise<ResolvedTrust> }>();
+  private readonly sources: ImageSources;
+  /** Manifests by digest: content-addressed (the client checked the bytes' digest), so they never go stale. */
+  private readonly byDigest = new Map<string, Manifest>();
+
+  constructor(
+    private readonly options: GateOptions,
+    private readonly ctx: SignetContext,
+    private readonly onRefresh: (location: string, outcome: 'ok' | 'failed', error?: SignetError) => void = () => undefined,
+  ) {
+    this.sources = new ImageSources(ctx.registry);
+  }
+
+  /** Decide on `object` (a Pod or workload) created in `namespace`, with `now` as the reference time. */
+  async decide(object: unknown, namespace: string, now: Date): Promise<Decision> {
+    const sites = workloadImages(object);
+    const deadline = now.getTime() + this.options.budgetMs;
+    const checks = new Map<string, Promise<{ digest: string } | { error: SignetError }>>();
+    const images = await Promise.all(
+      sites.map(async (site): Promise<ImageVerdict> => {
+        const rule = ruleFor(this.options.rules, namespace, site.image);
+        if (rule.mode === 'exempt') return { site, rule, outcome: 'exempt' };
+        let check = checks.get(site.image);
+        if (!check) {
+          check = withDeadline(this.check(site.image, now), deadline, site.image, this.options.budgetMs).then(
+            (digest) => ({ digest }),
+            (error: unknown) => ({ error: asSignetError(error) }),
+          );
+          checks.set(site.image, check);
+        }
+        const result = await check;
+        if ('digest' in result) return { site, rule, outcome: 'verified', digest: result.digest };
+        const lenient = rule.mode === 'audit' || (result.error.kind === 'inconclusive' && rule.onError === 'audit');
+        return { site, rule, outcome: lenient ? 'audited' : 'denied', error: result.error };
+      }),
+    );
+    const denied = images.filter((i) => i.outcome === 'denied');
+    const decision: Decision = {
+      allowed: denied.length === 0,
+      warnings: images.filter((i) => i.outcome === 'audited').map((i) => `signet (audit): ${describe(i)}`),
+      patch: images.flatMap((i) => {
+        if (i.outcome !== 'verified' || !i.digest) return [];
+        const value = pinnedName(i.site.image, i.digest);
+        return value === i.site.image ? [] : [{ op: 'replace' as const, path: jsonPointer(i.site.path), value }];
+      }),
+      images,
+    };
+    if (denied.length > 0) decision.message = `signet denied ${denied.length} image${denied.length > 1 ? 's' : ''}: ${denied.map(describe).join('; ')}`;
+    return decision;
+  }
+
+  /** Per trust repository: when it was refreshed, and the earliest expiry of what it trusts. */
+  status(): WarmStatus[] {
+    return [...this.warm.values()].map((w) => w.status());
+  }
+
+  /** Close every warm session (writing trusted state back). */
+  async close(): Promise<void> {
+    await Promise.all([...this.warm.values()].map((w) => w.close()));
+  }
+
+  /** Verify one image as `signet verify` does; resolves to the verified manifest digest. */
+  private async check(image: string, now: Date): Promise<string> {
+    const ref = byDigestWhenPinned(parseRegistryReference(image));
+    const trust = await this.trustFor(ref, now.getTime());
+    const warm = this.warmFor(trust);
+    const manifest = await this.manifestOf(ref);
+    const verified = await warm.use(now, (session) => verifyManifest(session, ref, manifest));
+    return verified.digest;
+  }
+
+  private async manifestOf(ref: RegistryReference): Promise<Manifest> {
+    const cached = ref.digest ? this.byDigest.get(`${ref.registry}/${ref.repository}@${ref.digest}`) : undefined;
+    if (cached) return cached;
+    const manifest = await (await this.sources.for(ref)).getManifest(ref);
+    if (ref.digest) {
+      if (this.byDigest.size >= MANIFEST_CACHE_MAX) this.byDigest.delete(this.byDigest.keys().next().value!);
+      this.byDigest.set(`${ref.registry}/${ref.repository}@${ref.digest}`, manifest);
+    }
+    return manifest;
+  }
+
+  /** The trust repository covering `ref` (the policy is read again once per refresh interval). */
+  private trustFor(ref: ImageReference & RegistryReference, nowMs: number): Promise<ResolvedTrust> {
+    const key = `${ref.name}\n${ref.registry}\n${ref.repository}`;
+    const cached = this.trustCache.get(key);
+    if (cached && nowMs - cached.at < this.options.warm.refreshMs) return cached.trust;
+    const trust = resolveTrust(ref.name, this.options.trust, this.ctx, { registry: ref.registry, repository: ref.repository });
+    this.trustCache.set(key, { at: nowMs, trust });
+    trust.catch(() => this.trustCache.delete(key));
+    return trust;
+  }
+
+  private warmFor(trust: ResolvedTrust): WarmTrust {
+    const key = `${trust.store.location}\n${trust.rootPath}`;
+    let warm = this.warm.get(key);
+    if (!warm) {
+      warm = new WarmTrust({ store: trust.store, pinnedRoot: trust.pinnedRootBytes, home: this.ctx.home }, this.options.warm, (outcome, error) =>
+        this.onRefresh(trust.store.location, outcome, error),
+      );
+      this.warm.set(key, warm);
+    }
+    return warm;
+  }
+}
+
+/** `name:tag@sha256:…` runs the digest (the runtime ignores the tag): it is verified by digest. */
+function byDigestWhenPinned(ref: RegistryReference): RegistryReference {
+  if (!ref.digest || !ref.tag) return ref;
+  const { tag: _tag, ...rest } = ref;
+  return rest;
+}
+
+function describe(verdict: ImageVerdict): string {
+  const where = `${verdict.site.owner} ${verdict.site.field === 'containers' ? '' : `${verdict.site.field} `}${verdict.site.container} (${verdict.site.image})`;
+  return `${where}: ${verdict.error?.message ?? verdict.outcome}`;
+}
+
+function withDeadline<T>(work: Promise<T>, deadline: number, image: string, budgetMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new InconclusiveError('budget-exceeded', `checking ${image} took longer than the ${budgetMs} ms budget (registry or trust store slow)`)),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  work.catch(() => undefined); // a late failure after the deadline is not an unhandled rejection
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+function asSignetError(error: unknown): SignetError {
+  if (error instanceof SignetError) return error;
+  return new InconclusiveError('unexpected', `could not check: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}

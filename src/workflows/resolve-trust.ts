@@ -96,7 +96,7 @@ export async function groupByTrust<T extends { name: string }>(
   const groups = new Map<string, { trust: ResolvedTrust; items: T[] }>();
   for (const item of items) {
     const trust = await resolveTrust(item.name, options, ctx, imageLocationOf(item));
-    const key = `${trust.store.location}\n${trust.rootPath}`;
+    const key = `${trust.store.location}\n${trust.rootPath}\n${trust.scope}`;
     const group = groups.get(key) ?? { trust, items: [] };
     group.items.push(item);
     groups.set(key, group);

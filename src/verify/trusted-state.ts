@@ -60,13 +60,15 @@ export class TrustedState {
    */
   async ensureRoot(pinnedRoot: Uint8Array): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await withFileLock(join(this.dir, LOCK_NAME), async () => {
+    const pinnedVersion = parseRoot(pinnedRoot, 'pinned root').signed.version;
+    const trustsAtLeastPin = async () => {
       const current = await readFileBounded(join(this.dir, 'root.json'), LIMITS.rootBytes);
-      if (current !== undefined) {
-        const trustedVersion = safeVersion(current);
-        if (trustedVersion >= parseRoot(pinnedRoot, 'pinned root').signed.version) return;
-      }
-      await writeFileAtomic(join(this.dir, 'root.json'), pinnedRoot);
+      return current !== undefined && safeVersion(current) >= pinnedVersion;
+    };
+    // The usual case needs no lock; a write is decided again under it.
+    if (await trustsAtLeastPin()) return;
+    await withFileLock(join(this.dir, LOCK_NAME), async () => {
+      if (!(await trustsAtLeastPin())) await writeFileAtomic(join(this.dir, 'root.json'), pinnedRoot);
     });
   }
 

@@ -17,6 +17,7 @@ import { registerRevoke } from './revoke.js';
 import { registerDelegation } from './delegation.js';
 import { registerKeyRotation } from './key-rotate.js';
 import { registerTimestamp } from './timestamp.js';
+import { registerRepair } from './repair.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
 import { registerTrust } from './trust.js';
@@ -32,6 +33,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerRevoke,
   registerDelegation,
   registerTimestamp,
+  registerRepair,
   registerStatus,
   registerTrust,
   registerDemo,

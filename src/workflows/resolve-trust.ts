@@ -69,7 +69,13 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
   }
   const pinnedRootBytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
   if (pinnedRootBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${rootPath} does not exist: pin it again with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json`);
-  const pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
+  let pinnedRoot: Envelope<RootJSON>;
+  try {
+    pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
+  } catch (cause) {
+    // A pin that is not a root at all is a configuration error (exit 2), not a verdict.
+    throw new UsageError('bad-pinned-root', `${rootPath} is not a TUF root metadata file (${cause instanceof Error ? cause.message : String(cause)}); pass the root.json \`signet init\` wrote`, { cause });
+  }
   const store = await openStore(storeLocation, ctx.cwd, ctx.registry ?? {});
   return { store, pinnedRootBytes, pinnedRoot, rootPath, scope };
 }

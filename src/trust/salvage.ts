@@ -59,7 +59,8 @@ export async function loadSalvaging(store: MetadataStore, pinned: Envelope<RootJ
   const replaced: Array<'timestamp' | 'snapshot'> = [];
   if (!snapshot) {
     snapshot = await newestGoodSnapshot(store, root, named?.version);
-    replaced.push('snapshot');
+    // Replaced only when the one the timestamp named was bad (not when there was no timestamp to name one).
+    if (named) replaced.push('snapshot');
   }
   if (!timestamp || !named || named.version !== snapshot.envelope.signed.version) {
     const version = Math.max(timestamp?.signed.version ?? 0, snapshot.envelope.signed.version, Math.floor(now.getTime() / 1000));

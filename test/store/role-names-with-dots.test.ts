@@ -17,7 +17,9 @@ import { startRegistry, type RegistryServer } from '../support/registry-server.j
 import { serveDirectory } from '../tuf-client/helpers/static-server.js';
 import { createFixture, fakeDigest, newSigner, type Fixture } from '../trust/repository-fixture.js';
 
-const ROLES = ['../delegatedrole', '..both..', '.leading', 'trailing.'];
+const ROLES = ['..both..', '.leading', 'trailing.', 'mid..dle'];
+/** The conformance suite's name: role `../delegatedrole`, version 1, as one file. */
+const ENCODED = '1...%2Fdelegatedrole.json';
 
 let fx: Fixture;
 let reg: RegistryServer;
@@ -73,16 +75,22 @@ describe('store file names', () => {
 
 describe('delegated roles named with dots, verified through every store', () => {
   it('a directory store', async () => {
+    await fx.store.put(ENCODED, Buffer.from('{"dir":1}'));
+    expect(Buffer.from((await fx.store.get(ENCODED, 100))!).toString()).toBe('{"dir":1}');
+    expect(await fx.store.list()).toContain(ENCODED);
     expect(await lookups(fx.store, 'dir')).toEqual(expected());
   });
 
   it('an http store (the directory served by a static web server)', async () => {
-    expect(await lookups(new HttpStore(server.url), 'http')).toEqual(expected());
+    const http = new HttpStore(server.url);
+    expect(Buffer.from((await http.get(ENCODED, 100))!).toString()).toBe('{"dir":1}');
+    expect(await lookups(http, 'http')).toEqual(expected());
   });
 
   it('an oci:// store in a real registry', async () => {
     const oci = await OciStore.open(`oci://${reg.host}/team/dots`, { client });
     await copyTrustRepository(fx.store, oci);
+    expect(Buffer.from((await oci.get(ENCODED, 100))!).toString()).toBe('{"dir":1}');
     expect(await lookups(oci, 'oci')).toEqual(expected());
   });
 });

@@ -34,7 +34,7 @@ async function currentTargetsPath(): Promise<string> {
 beforeAll(async () => {
   s = await makeSignetEnv();
   trust = join(s.dir, 'trust');
-  const init = await s.cli(['init', trust, '--scope', 'app', '--json', '--bins', '0']);
+  const init = await s.cli(['init', trust, '--scope', 'app', '--json']);
   expect(init.code, init.stderr).toBe(0);
   pin = (JSON.parse(init.stdout) as { rootPath: string }).rootPath;
   expect((await s.cli(['sign', s.ref('1.0')])).code).toBe(0);
@@ -51,10 +51,10 @@ describe('forged in place with the targets key and push rights', { timeout: 300_
     const targetsKey = (await keystore.list()).find((k) => k.role === 'targets')!;
     const { signer } = await keystore.unlock(targetsKey.keyId, async () => TEST_PASSPHRASE);
     const forged = JSON.parse(original.toString('utf8')) as Envelope<TargetsJSON>;
-    const evil = await readJSON<{ manifests: Array<{ digest: string; size: number }> }>(join(s.layout, 'index.json'));
-    const descriptor = evil.manifests.find((m) => (m as { annotations?: Record<string, string> }).annotations?.['org.opencontainers.image.ref.name'] === 'evil')!;
-    const signed = forged.signed.targets['app:1.0']!;
-    forged.signed.targets['app:evil'] = { ...signed, length: descriptor.size, hashes: { sha256: descriptor.digest.slice('sha256:'.length) } };
+    const evil = await readJSON<{ manifests: Array<{ digest: string; size: number; mediaType: string; annotations?: Record<string, string> }> }>(join(s.layout, 'index.json'));
+    const descriptor = evil.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'evil')!;
+    // Top-level targets is searched before the bins it delegates to.
+    forged.signed.targets['app:evil'] = { length: descriptor.size, hashes: { sha256: descriptor.digest.slice('sha256:'.length) }, custom: { mediaType: descriptor.mediaType } };
     await signEnvelope(forged, [signer], false);
     await writeFile(path, JSON.stringify(forged));
 
@@ -76,7 +76,7 @@ describe('a 60,000-entry unsigned targets file in place of the current one', { t
     const path = await currentTargetsPath();
     const original = await readFile(path);
     const huge = JSON.parse(original.toString('utf8')) as Envelope<TargetsJSON>;
-    const entry = huge.signed.targets['app:1.0']!;
+    const entry = { length: 1234, hashes: { sha256: 'ab'.repeat(32) }, custom: { mediaType: 'application/vnd.oci.image.manifest.v1+json' } };
     for (let i = 0; i < 60_000; i++) huge.signed.targets[`app:filler-${i}`] = entry;
     huge.signatures = [];
     await writeFile(path, JSON.stringify(huge));

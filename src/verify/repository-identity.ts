@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { canonicalBytes } from '../metadata/canonical-json.js';
 import type { Envelope, RootJSON } from '../metadata/types.js';
 import { metadataFileName, type MetadataStore } from '../store/metadata-store.js';
-import { readFileBounded, writeFileExclusive } from '../store/atomic-file.js';
+import { readFileBounded } from '../store/atomic-file.js';
 import { parseRoot, verifyRootUpdate } from '../trust/root-chain.js';
 import { InconclusiveError } from '../errors.js';
 import { LIMITS } from '../limits.js';
@@ -91,9 +91,10 @@ export class RootIndex {
   async record(chain: string, root: Envelope<RootJSON>): Promise<void> {
     await fs.mkdir(join(this.base, 'roots'), { recursive: true, mode: 0o700 });
     await fs.mkdir(join(this.base, 'chains', chain), { recursive: true, mode: 0o700 });
-    const bytes = canonicalBytes(root);
-    await writeFileExclusive(join(this.base, 'chains', chain, metadataFileName('root', root.signed.version)), bytes);
-    await writeFileExclusive(join(this.base, 'roots', rootFingerprint(root)), Buffer.from(chain));
+    // Index entries need no fsync: a torn or lost one only makes a pin unknown
+    // again (connected anew, or refused), never maps it to another chain.
+    await writeOnce(join(this.base, 'chains', chain, metadataFileName('root', root.signed.version)), canonicalBytes(root));
+    await writeOnce(join(this.base, 'roots', rootFingerprint(root)), Buffer.from(chain));
   }
 
   /** Record the roots after `from` up to `to` that `source` serves, each verified by the one before. */
@@ -141,6 +142,15 @@ export class RootIndex {
  * with `to`, when the walk lands exactly on `to`; undefined otherwise
  * (a root missing or forged, a fork, too long a walk).
  */
+/** Create `path` with `bytes` unless it exists (first writer wins). */
+async function writeOnce(path: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await fs.writeFile(path, bytes, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 /** Where a walk gets the roots between two trusted ones. */
 export type RootSource = Pick<MetadataStore, 'get' | 'location'>;
 

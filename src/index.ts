@@ -62,6 +62,8 @@ export { verifyManifest, type VerifiedImage } from './verify/verify-image.js';
 export { verifyFile, type VerifiedFile } from './verify/verify-file.js';
 export { ContentCheck, checkBytes, checkStream, type SignedContent, type ReceivedContent } from './verify/content-check.js';
 export { parseFileReference, type FileReference } from './files/file-reference.js';
+export { createBundle, type BundleCreateOptions, type BundleReport } from './workflows/bundle-create.js';
+export { openBundle, type Bundle } from './bundle/bundle-reader.js';
 // policy and workflows
 export * from './policy/trust-policy.js';
 export type { SignetContext } from './workflows/context.js';

@@ -62,6 +62,10 @@ export const LIMITS = {
   maxDeployDocuments: 10_000,
   /** An AdmissionReview request body (the API server's own limit is 3 MiB). */
   admissionReviewBytes: 3 * MiB,
+  /** Bundles (air-gapped verification): bundle.json, entries in a bundle tar, its total size. */
+  bundleManifestBytes: 1 * MiB,
+  maxBundleEntries: 200_000,
+  bundleTotalBytes: 256 * 1024 * MiB,
   /** Nesting of `kind: List` inside a manifest. */
   maxListDepth: 4,
 } as const;

@@ -63,14 +63,14 @@ export async function measureKeys({ lib, work, signet, log, quick, passphrase })
   const cli = (args) => signet(args, { env });
   const fileTrust = join(dir, 'trust-file');
   const tokenTrust = join(dir, 'trust-token');
-  cli(['init', fileTrust]);
-  cli(['init', tokenTrust]);
-  cli(['key', 'rotate', 'targets', '--key', tokenKey.keyId, '--trust-repo', tokenTrust]);
+  const roots = {};
+  for (const trust of [fileTrust, tokenTrust]) roots[trust] = JSON.parse(cli(['init', trust, '--json']).stdout).rootPath;
+  cli(['key', 'rotate', 'targets', '--key', tokenKey.keyId, '--trust-repo', tokenTrust, '--root', roots[tokenTrust]]);
   const samples = { file: [], token: [] };
   for (let i = 0; i < (quick ? 1 : 3); i++) {
     for (const [which, trust] of [['file', fileTrust], ['token', tokenTrust]]) {
       log(`signet sign --all-tags, ${tags.length} tags, targets key in a ${which}`);
-      samples[which].push(cli(['sign', '--all-tags', `oci-layout:${layout}`, '--name', 'bench/keys', '--trust-repo', trust]).ms);
+      samples[which].push(cli(['sign', '--all-tags', `oci-layout:${layout}`, '--name', 'bench/keys', '--trust-repo', trust, '--root', roots[trust]]).ms);
     }
   }
   out.sign = { tags: tags.length, fileMs: median(samples.file), tokenMs: median(samples.token) };

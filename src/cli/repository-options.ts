@@ -12,7 +12,7 @@ export interface RepositoryFlags {
 }
 
 export function withRepositoryOptions(command: Command): Command {
-  return withTrustOptions(command).option('--image <name>', "use the trust repository the policy assigns to this image name (e.g. team/app); default: the policy's only one");
+  return withTrustOptions(command).option('--image <name>', "use the trust repository the policy assigns to this image: a name (team/app), or with its registry (registry.example.com/team/app) to fill a policy store oci://{registry}/{repository}; default: the policy's only one");
 }
 
 export function repositoryOptions(flags: RepositoryFlags): RepositoryOptions {

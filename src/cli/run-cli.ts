@@ -8,6 +8,7 @@ import type { CliIO } from './io.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, SignetError, exitCodeFor } from '../errors.js';
 import { VERSION } from '../version.js';
+import { printable } from './printable.js';
 
 export interface RunCliOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -101,11 +102,11 @@ function reportError(error: unknown, io: CliIO): number {
     return EXIT.usage;
   }
   if (error instanceof SignetError) {
-    io.err(`error: ${error.message}\n`);
+    io.err(`error: ${printable(error.message)}\n`);
     return exitCodeFor(error);
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.err(`error: unexpected failure: ${message}\n`);
+  io.err(`error: unexpected failure: ${printable(message)}\n`);
   return EXIT.usage;
 }
 

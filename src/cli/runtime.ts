@@ -8,6 +8,7 @@ import type { CliIO } from './io.js';
 import type { SignetContext } from '../workflows/context.js';
 import { cliPassphrases, type PassphraseOptions } from './passphrase.js';
 import { progressReporter } from './progress-bar.js';
+import { printable } from './printable.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { closeOpenTokens } from '../keys/token-loader.js';
 import { parseKeyAlgorithm } from '../keys/key-schemes.js';
@@ -51,7 +52,7 @@ export class CliRuntime {
       now: new Date(),
       passphrases,
       keys,
-      log: (line) => this.io.err(`${line}\n`),
+      log: (line) => this.io.err(`${printable(line)}\n`),
     };
     if (options.policy) ctx.policyPath = resolve(this.io.cwd, options.policy);
     if (this.io.stderrIsTTY) {

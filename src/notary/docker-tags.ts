@@ -5,6 +5,14 @@
 import { base64ToHex } from './notary-metadata.js';
 import type { NotaryTrustedSet, TrustedTargetsRole } from './notary-trusted-set.js';
 
+/** A Docker tag (distribution reference grammar): what `docker pull name:<tag>` can name. */
+const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** True when `name` is a valid Docker tag; Notary target names can be any text. */
+export function isDockerTag(name: string): boolean {
+  return DOCKER_TAG.test(name);
+}
+
 /** Docker's release role (docker/cli trust: releasesRole). */
 export const RELEASES_ROLE = 'targets/releases';
 
@@ -50,6 +58,11 @@ export function dockerTags(trusted: NotaryTrustedSet, options: { allRoles?: bool
     if (!role) continue;
     for (const [tag, meta] of Object.entries(role.envelope.signed.targets)) {
       if (tags.has(tag)) continue;
+      // `""`, `../../evil` or a name with a newline is no tag docker can pull, and must not become a target name.
+      if (!isDockerTag(tag)) {
+        ignored.push({ tag, role: name, reason: 'not a valid Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})' });
+        continue;
+      }
       if (!trusted.allows(role, tag)) {
         ignored.push({ tag, role: name, reason: `outside the paths delegated to ${name}` });
         continue;

@@ -25,10 +25,13 @@ export const DEFAULT_BIN_BIT_LENGTH = 9;
 export const MAX_BIN_BIT_LENGTH = 14;
 
 /**
- * Past this many targets in a flat targets role (500 signed tags), `signet
- * sign` suggests bins: tuf-js needs ~1 s to read 2,000 flat targets.
+ * Past this many targets in a flat top-level targets role (500 signed tags,
+ * each a tag and a digest target), `signet sign` moves the repository to
+ * hashed bins in the same publish. A flat targets.json grows by ~220 bytes a
+ * target and every cold verify downloads and checks all of it; at this size
+ * it is ~220 KB against ~18 KB for one bin and the snapshot (bench/RESULTS.md).
  */
-export const FLAT_TARGETS_HINT = 1000;
+export const AUTO_BINS_TARGETS = 1000;
 
 export interface BinsOptions {
   /** Bins are 2^bitLength; default DEFAULT_BIN_BIT_LENGTH. */

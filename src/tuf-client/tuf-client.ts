@@ -39,6 +39,8 @@ export interface TufClient {
   /** Where metadata and targets come from, for messages. */
   location: string;
   targetLocation: string | undefined;
+  /** The trusted root's `consistent_snapshot`: target files are then served as `<hash>.<name>` (TUF 5.7.3). */
+  consistentSnapshot: boolean;
   /** Turn anything tuf-js or the fetcher threw into a SignetError. */
   classify(error: unknown): SignetError;
   summary: RefreshSummary;
@@ -81,7 +83,8 @@ export async function withTufClient<T>(options: TufClientOptions, work: (client:
       },
       metadataBytesDownloaded: fetcher.bytesDownloaded,
     };
-    return work({ updater, fetcher, location: store.location, targetLocation: targets?.location, classify, summary });
+    const consistentSnapshot = (await signedOf(scratch, 'root'))?.['consistent_snapshot'] === true;
+    return work({ updater, fetcher, location: store.location, targetLocation: targets?.location, consistentSnapshot, classify, summary });
   });
 }
 
@@ -102,8 +105,14 @@ async function requireTrustedRoot(dir: string): Promise<void> {
 
 /** The version in a trusted `<role>.json` tuf-js just verified and persisted. */
 async function versionOf(dir: string, role: string): Promise<number> {
+  const signed = await signedOf(dir, role);
+  return signed && typeof signed['version'] === 'number' ? signed['version'] : 0;
+}
+
+/** The `signed` part of a trusted `<role>.json` tuf-js just verified and persisted. */
+async function signedOf(dir: string, role: string): Promise<Record<string, unknown> | undefined> {
   const bytes = await readFileBounded(join(dir, `${role}.json`), LIMITS.targetsBytes, { refuseSymlink: true });
   const doc = bytes === undefined ? undefined : (JSON.parse(bytes.toString('utf8')) as unknown);
   const signed = isRecord(doc) ? doc['signed'] : undefined;
-  return isRecord(signed) && typeof signed['version'] === 'number' ? signed['version'] : 0;
+  return isRecord(signed) ? signed : undefined;
 }

@@ -1,14 +1,16 @@
 // `signet tuf download`: refresh, then for each target name in order: find it
 // through the delegation graph (TUF 5.6.7), reuse a stored copy whose length
 // and hashes match, else download it bounded by its signed length, verify
-// length and every hash (TUF 5.7), and move it into place atomically.
+// length and every hash (TUF 5.7) with the content check `signet verify
+// file:` uses (verify/content-check.ts), and move it into place atomically.
 
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { TargetFile } from 'tuf-js';
 import { withTufClient, type RefreshSummary, type TufClient, type TufClientOptions } from './tuf-client.js';
-import { TARGETS_BASE_URL } from '../verify/store-fetcher.js';
+import { checkStream, ContentCheck, KNOWN_HASHES, type SignedContent } from '../verify/content-check.js';
+import { readFileChunks } from '../files/file-content.js';
 import { syncDirectory } from '../store/atomic-file.js';
 import { InconclusiveError, SignetError, UsageError, VerificationError } from '../errors.js';
 
@@ -36,9 +38,6 @@ export interface TufDownloadResult {
   targetBytesDownloaded: number;
 }
 
-/** Hash algorithms of which at least one must be signed for a target (TUF 4.4 `hashes`). */
-const REQUIRED_HASHES = ['sha256', 'sha512'];
-
 /** Stops at the first target that fails; the error names it. Targets before it stay stored. */
 export async function tufDownload(options: TufDownloadOptions): Promise<TufDownloadResult> {
   if (options.targetNames.length === 0) throw new UsageError('no-targets', 'name at least one target with --target-name');
@@ -46,9 +45,10 @@ export async function tufDownload(options: TufDownloadOptions): Promise<TufDownl
   return withTufClient(options, async (client) => {
     await fs.mkdir(targetDir, { recursive: true });
     const targets: DownloadedTarget[] = [];
+    const counter = { bytes: 0 };
     for (const name of options.targetNames) {
       try {
-        const result = await downloadOne(client, name, targetDir);
+        const result = await downloadOne(client, name, targetDir, counter);
         options.log?.(result.fetched ? `downloaded ${name} (${result.length} bytes) to ${result.path}` : `${name} is already stored and matches: ${result.path}`);
         targets.push(result);
       } catch (error) {
@@ -56,11 +56,11 @@ export async function tufDownload(options: TufDownloadOptions): Promise<TufDownl
         throw new SignetError(failure.kind, failure.code, `target ${JSON.stringify(name)}: ${failure.message}`, { cause: failure });
       }
     }
-    return { refresh: client.summary, targets, targetBytesDownloaded: client.fetcher.targetBytesDownloaded };
+    return { refresh: client.summary, targets, targetBytesDownloaded: counter.bytes };
   });
 }
 
-async function downloadOne(client: TufClient, name: string, targetDir: string): Promise<DownloadedTarget> {
+async function downloadOne(client: TufClient, name: string, targetDir: string, counter: { bytes: number }): Promise<DownloadedTarget> {
   let info: TargetFile | undefined;
   try {
     info = await client.updater.getTargetInfo(name);
@@ -68,29 +68,76 @@ async function downloadOne(client: TufClient, name: string, targetDir: string): 
     throw client.classify(error);
   }
   if (!info) throw new VerificationError('target-not-found', `no trusted role of ${client.location} signs a target with this name`);
-  if (!REQUIRED_HASHES.some((alg) => Object.hasOwn(info.hashes, alg))) {
+  // TUF 4.4 `hashes`: at least one hash signet checks must be signed.
+  if (!KNOWN_HASHES.some((alg) => Object.hasOwn(info.hashes, alg))) {
     throw new VerificationError('weak-target-hashes', `its signed entry has no sha256 or sha512 hash (only: ${Object.keys(info.hashes).join(', ') || 'none'})`);
   }
+  const signed: SignedContent = { length: info.length, hashes: info.hashes };
   const path = join(targetDir, storedNameOf(name));
   const result: DownloadedTarget = { name, path, length: info.length, hashes: { ...info.hashes }, fetched: false };
 
   if (await isStoredFile(path)) {
-    // findCachedTarget checks the stored length and every signed hash.
-    if ((await client.updater.findCachedTarget(info, path)) === path) return result;
+    // The same check as a download and `signet verify file:` (content-check.ts); a copy that fails it is fetched again.
+    const kept = await checkStream(readFileChunks(path, path), signed, path).then(
+      () => true,
+      (error: unknown) => (error instanceof VerificationError ? false : Promise.reject(error)),
+    );
+    if (kept) return result;
   }
   const temp = join(targetDir, `.signet-${randomBytes(8).toString('hex')}.part`);
-  const failuresBefore = client.fetcher.failures.length;
   try {
-    try {
-      await client.updater.downloadTarget(info, temp, TARGETS_BASE_URL);
-    } catch (error) {
-      throw describeDownloadFailure(error, client, info, client.fetcher.failures.slice(failuresBefore).at(-1));
-    }
+    await fetchChecked(client, info, signed, temp, counter);
     await moveIntoPlace(temp, path, targetDir);
   } finally {
     await fs.rm(temp, { force: true });
   }
   return { ...result, fetched: true };
+}
+
+/**
+ * TUF 5.7.3: download the target into `temp`, bounded by its signed length,
+ * each chunk going through the content check before it is written.
+ */
+async function fetchChecked(client: TufClient, info: TargetFile, signed: SignedContent, temp: string, counter: { bytes: number }): Promise<void> {
+  const source = client.fetcher.targets;
+  if (!source) throw new UsageError('no-target-source', 'name where targets are served with --target-base-url');
+  const where = client.targetLocation ?? 'the target source';
+  const check = new ContentCheck(signed, `the file served by ${where}`);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    // Written synchronously per chunk: an HTTP body must never wait on the disk (see http-get.ts).
+    const found = await source.fetch(targetPathOf(info, client.consistentSnapshot), info.length, (chunk) => {
+      check.update(chunk);
+      counter.bytes += chunk.length;
+      for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset);
+    });
+    if (!found) throw new InconclusiveError('target-missing', `it is signed but ${where} does not serve it`);
+    check.finish();
+  } catch (error) {
+    throw describeDownloadFailure(error, where, info);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Where a target is served (TUF 5.7.3): `dir/<hash>.<base>` with consistent snapshots; each segment URL-encoded. */
+export function targetPathOf(info: Pick<TargetFile, 'path' | 'hashes'>, consistentSnapshot: boolean): string {
+  const segments = info.path.split('/');
+  if (consistentSnapshot) segments[segments.length - 1] = `${Object.values(info.hashes)[0]}.${segments.at(-1)}`;
+  return segments.map(encodeURIComponent).join('/');
+}
+
+function describeDownloadFailure(error: unknown, where: string, info: TargetFile): SignetError {
+  if (error instanceof SignetError && error.code === 'too-large') {
+    // TUF 5.7.3: never read more than the signed length (endless data).
+    return new VerificationError('too-large', `the file served by ${where} is longer than its signed length of ${info.length} bytes (${error.message})`, { cause: error });
+  }
+  if (error instanceof SignetError && error.code === 'target-mismatch') {
+    return new VerificationError('target-mismatch', `${error.message}; it may have been tampered with`, { cause: error });
+  }
+  if (error instanceof SignetError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new InconclusiveError('target-download-failed', `could not download or store it from ${where}: ${message}`, { cause: error });
 }
 
 /**
@@ -117,28 +164,6 @@ async function isStoredFile(path: string): Promise<boolean> {
   if (stat.isSymbolicLink()) throw new UsageError('symlink-refused', `${path} is a symlink; remove it so the target can be stored there`);
   if (!stat.isFile()) throw new UsageError('not-a-file', `${path} exists and is not a regular file`);
   return true;
-}
-
-/** `recorded`: what the target source itself raised during this download, if anything. */
-function describeDownloadFailure(error: unknown, client: TufClient, info: TargetFile, recorded: SignetError | undefined): SignetError {
-  const where = client.targetLocation ?? 'the target source';
-  if (recorded?.code === 'too-large') {
-    // TUF 5.7.3: never read more than the signed length (endless data).
-    return new VerificationError('too-large', `the file served by ${where} is longer than its signed length of ${info.length} bytes (${recorded.message})`, { cause: recorded });
-  }
-  if (recorded) return recorded;
-  const kind = error instanceof Error ? error.constructor.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
-  if (kind === 'LengthOrHashMismatchError') {
-    return new VerificationError('target-mismatch', `the file served by ${where} does not match its signed length and hashes (${message}); it may have been tampered with`, { cause: error });
-  }
-  if (kind === 'DownloadLengthMismatchError') {
-    return new VerificationError('too-large', `the file served by ${where} is longer than its signed length of ${info.length} bytes`, { cause: error });
-  }
-  if (kind === 'DownloadHTTPError') {
-    return new InconclusiveError('target-missing', `it is signed but ${where} does not serve it (${message})`, { cause: error });
-  }
-  return new InconclusiveError('target-download-failed', `could not download or store it from ${where}: ${message}`, { cause: error });
 }
 
 /** fsync the downloaded file, rename it over `path`, fsync the directory. */

@@ -61,7 +61,7 @@ export class ContentCheck {
       const alg = mismatched ?? this.hashers[0]![0];
       throw new VerificationError(
         'target-mismatch',
-        `${this.what} does not match its signed entry: signed ${alg}:${signed.hashes[alg]} (${signed.length} bytes), found ${alg}:${found.hashes[alg]} (${found.length} bytes)`,
+        `${this.what} does not match its signed length and hashes: signed ${alg}:${signed.hashes[alg]} (${signed.length} bytes), found ${alg}:${found.hashes[alg]} (${found.length} bytes)`,
       );
     }
     return found;

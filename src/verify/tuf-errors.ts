@@ -18,7 +18,11 @@ export function classifyTufError(error: unknown, fetcher: StoreFetcher, location
   if (kind === 'ExpiredMetadataError' || /is expired/.test(message)) {
     const role = decodeURIComponent(/([^\s:]+)\.json is expired/.exec(message)?.[1] ?? 'metadata');
     const expires = expiryOf(fetcher, role);
-    const next = signetHints ? fixFor(role) : 'its publisher must re-sign it';
+    const next = location.startsWith('bundle:')
+      ? 'this bundle is too old to verify with: make a fresh one on the connected machine with `signet bundle create` (after `signet timestamp` there if the repository itself is stale) and carry it over'
+      : signetHints
+        ? fixFor(role)
+        : 'its publisher must re-sign it';
     return new VerificationError('expired', `${role} expired${expires ? ` ${expires}` : ''} in ${location}; ${next}`, { cause: error });
   }
   // The fetcher does not record the normal miss of the next N.root.json probe.

@@ -4,8 +4,8 @@
 
 import { TrustRepository } from '../trust/trust-repository.js';
 import { isExpired } from '../metadata/expiry.js';
-import { resolveTrust, type TrustOptions } from './resolve-trust.js';
-import { resolveRepository } from './resolve-repository.js';
+import { resolveTrust } from './resolve-trust.js';
+import { resolveRepository, type RepositoryOptions } from './resolve-repository.js';
 import type { SignetContext } from './context.js';
 import { FILE_TARGET_KIND } from '../files/file-targets.js';
 
@@ -27,12 +27,13 @@ export interface ListReport {
 
 /**
  * Targets whose names start with `prefix` (all when empty), sorted by name.
- * Without a prefix the repository is chosen like `signet status` does: the
- * explicit --trust-repo, else the trust policy's only repository.
+ * With `image` (or without a prefix) the repository is chosen like
+ * `signet status` does: --image, the explicit --trust-repo, else the trust
+ * policy's only repository.
  */
-export async function listSigned(prefix: string, options: TrustOptions, ctx: SignetContext): Promise<ListReport> {
+export async function listSigned(prefix: string, options: RepositoryOptions, ctx: SignetContext): Promise<ListReport> {
   const name = prefix.replace(/[:@].*$/, '');
-  const trust = name ? await resolveTrust(name, options, ctx) : await resolveRepository(options, ctx);
+  const trust = name && !options.image ? await resolveTrust(name, options, ctx) : await resolveRepository(options, ctx);
   const repo = await TrustRepository.load(trust.store, trust.pinnedRoot);
   const targets = (await repo.listTargets())
     .filter((t) => t.name.startsWith(prefix))

@@ -19,6 +19,8 @@ export interface TrustOptions {
   trustRepo?: string;
   /** Pinned root file overriding the policy. */
   root?: string;
+  /** An air-gap bundle (directory or .tar) to read trust metadata from instead of the policy's store. */
+  bundle?: string;
 }
 
 export interface ResolvedTrust {
@@ -48,6 +50,8 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
       rootPath ??= entry.root;
     }
   }
+  // A bundle is one more mirror of the repository: only the metadata comes from it, the pin does not.
+  if (options.bundle) storeLocation = await (await import('../bundle/bundle-store.js')).bundleLocationFor(options.bundle, name, ctx.cwd);
   if (!storeLocation) {
     throw new UsageError(
       'no-trust-repository',
@@ -59,10 +63,12 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
   }
   // The trusted state follows the repository, not the location (SECURITY.md
   // "Trusted state identity"): its scope is host-less.
-  let scope = storeLocation.startsWith('oci://') && !/\{(registry|repository)\}/.test(storeLocation) ? ociScope(storeLocation) : '';
+  let scope = storeLocation.startsWith('oci://') && !isStoreTemplate(storeLocation) ? ociScope(storeLocation) : '';
   // `oci://{registry}/{repository}`: the trust repository next to the image, wherever it was copied.
-  if (/\{(registry|repository)\}/.test(storeLocation)) {
-    if (!image) throw new UsageError('store-template', `trust store ${storeLocation} is relative to an image's registry; ${name} is not a registry image`);
+  if (isStoreTemplate(storeLocation)) {
+    if (!image) {
+      throw new UsageError('store-template', `trust store ${storeLocation} is filled from an image's registry and repository, and ${name} names no registry image: pass --trust-repo oci://REGISTRY/REPOSITORY`);
+    }
     // One root, a trust repository per image: the memory is the signed name's, wherever the copy sits.
     if (storeLocation.includes('{repository}')) scope = name;
     storeLocation = storeLocation.replaceAll('{registry}', image.registry).replaceAll('{repository}', image.repository);
@@ -87,10 +93,16 @@ function ociScope(location: string): string {
   return slash < 0 ? '' : rest.slice(slash + 1);
 }
 
+/** A store location with `{registry}` / `{repository}` placeholders, filled per image. */
+export function isStoreTemplate(location: string): boolean {
+  return /\{(registry|repository)\}/.test(location);
+}
+
 /** The exact command that sets up trust for `name` on a verifier (`signet trust add`). */
 export function trustAddHint(name: string, store = 'LOCATION'): string {
+  const quote = (text: string) => (/^[A-Z]+$/.test(text) ? text : `'${text}'`);
   const scope = name === '*' || name === '' ? 'GLOB' : name;
-  return `signet trust add --scope '${scope}' --store '${store}' --root ROOT.json`;
+  return `signet trust add --scope ${quote(scope)} --store ${quote(store)} --root ROOT.json`;
 }
 
 /** Group items by the trust repository that covers them (one TUF refresh per group). */

@@ -8,10 +8,11 @@ import { digestTargetName, tagTargetName } from '../image/image-reference.js';
 import { openImageSource } from '../image/image-source.js';
 import { childManifests, targetCustom, type Manifest } from '../image/manifest.js';
 import { sha256Hex } from '../metadata/digest.js';
-import { memoizeSigners, type TargetEntry } from '../trust/trust-repository.js';
+import { memoizeSigners, type TargetEntry, type TrustRepository } from '../trust/trust-repository.js';
 import { updateRepository } from '../trust/update-repository.js';
 import { unlockAhead } from './unlock-ahead.js';
-import { FLAT_TARGETS_HINT } from '../trust/bins-layout.js';
+import { AUTO_BINS_TARGETS, enableBins } from '../trust/bins-layout.js';
+import { SignetError } from '../errors.js';
 import { ImageSources } from './image-sources.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
 import { parseTargetReferences, type ReferenceOptions, type TargetReference } from './references.js';
@@ -110,15 +111,31 @@ export async function signImages(texts: readonly string[], options: SignOptions,
         if (ref.tag) signed.tag = ref.tag;
         signedHere.push(signed);
       }
-      const flat = Object.keys(repo.targets.signed.targets).length;
-      if (!repo.targets.signed.delegations && flat > FLAT_TARGETS_HINT) {
-        ctx.log(`hint: ${group.trust.store.location} holds ${flat} targets in one targets.json; verifiers read it slowly past ~${FLAT_TARGETS_HINT}: run \`signet bins migrate ${group.trust.store.location}\``);
-      }
+      await binsPastThreshold(repo, ctx);
       return signedHere;
     });
     results.push(...groupResults);
   }
   return results;
+}
+
+/**
+ * A flat repository (no delegations) that this publish takes past
+ * AUTO_BINS_TARGETS moves to hashed bins in the same publish, so no verifier
+ * meets a large targets.json. Versions only go up: verifiers holding the flat
+ * metadata follow. A repository where bins cannot go (a `bins-` file already
+ * listed) keeps its layout and gets the hint.
+ */
+async function binsPastThreshold(repo: TrustRepository, ctx: SignetContext): Promise<void> {
+  const flat = Object.keys(repo.targets.signed.targets).length;
+  if (repo.targets.signed.delegations || flat <= AUTO_BINS_TARGETS) return;
+  try {
+    const moved = await enableBins(repo);
+    ctx.log(`${repo.store.location} passed ${AUTO_BINS_TARGETS} targets: moved its ${moved.moved} targets to ${moved.bins} hashed bins in this publish (verifiers follow without action)`);
+  } catch (error) {
+    if (!(error instanceof SignetError) || error.kind !== 'usage') throw error;
+    ctx.log(`hint: ${repo.store.location} holds ${flat} targets in one targets.json and could not move to bins (${error.message})`);
+  }
 }
 
 /** The targets that sign one manifest: its tag (if any), its digest, and an index's children. */

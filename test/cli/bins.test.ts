@@ -118,15 +118,26 @@ describe('the README hashed bins example', () => {
 });
 
 describe('a flat repository that grows large', () => {
-  it('suggests migrating to bins once it holds more than 500 tags', async () => {
+  it('moves to hashed bins in the publish that takes it past 500 tags, and a verifier holding the flat metadata follows', async () => {
     const { addToLayout, sampleManifest } = await import('../../src/image/sample-images.js');
     const tagsToSign = Array.from({ length: 501 }, (_, i) => `v${i}`);
     for (const tag of tagsToSign) await addToLayout(s.layout, tag, sampleManifest(tag));
     await s.cli(['init', trust(), '--scope', 'app']);
     const small = await s.cli(['sign', s.ref('v0')]);
-    expect(small.stderr).not.toContain('signet bins migrate');
-    const sign = await s.cli(['sign', ...tagsToSign.map((t) => s.ref(t))]);
+    expect(small.stderr).not.toContain('hashed bins');
+    expect((await s.cli(['verify', s.ref('v0')])).code).toBe(0); // caches the flat metadata
+    const sign = await s.cli(['sign', ...tagsToSign.slice(1).map((t) => s.ref(t))]);
     expect(sign.code, sign.stderr).toBe(0);
-    expect(sign.stderr).toContain(`run \`signet bins migrate ${trust()}\``);
+    expect(sign.stderr).toContain('moved its 1002 targets to 512 hashed bins in this publish');
+    const status = await s.cli(['bins', 'status', trust(), '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ bins: 512, targetsInTopLevel: 0 });
+    const verify = await s.cli(['verify', s.ref('v0'), s.ref('v500')]);
+    expect(verify.code, verify.stderr).toBe(0);
+    // Signing more goes into the bins; nothing moves again.
+    await addToLayout(s.layout, 'w1', sampleManifest('w1'));
+    const more = await s.cli(['sign', s.ref('w1')]);
+    expect(more.code, more.stderr).toBe(0);
+    expect(more.stderr).not.toContain('hashed bins');
+    expect((await s.cli(['verify', s.ref('w1')])).code).toBe(0);
   });
 });

@@ -87,7 +87,7 @@ describe('signet verify file:…', () => {
     await writeFile(join(s.dir, 'dist', 'tool.bin'), 'tarball BYTES');
     const verify = await s.cli(['verify', tool]);
     expect(verify.code).toBe(1);
-    expect(verify.stderr).toMatch(/does not match its signed entry: signed sha256:[0-9a-f]{64} \(13 bytes\), found sha256:[0-9a-f]{64} \(13 bytes\) \(target files\/tool\.bin\); the file changed/);
+    expect(verify.stderr).toMatch(/does not match its signed length and hashes: signed sha256:[0-9a-f]{64} \(13 bytes\), found sha256:[0-9a-f]{64} \(13 bytes\) \(target files\/tool\.bin\); the file changed/);
   });
 
   it('exits 1 saying it is not signed for a file never signed', async () => {

@@ -26,6 +26,6 @@ describe('signet list without a prefix', () => {
   it('exits 2 and names the next step when no trust repository is configured', async () => {
     const list = await s.cli(['list']);
     expect(list.code).toBe(2);
-    expect(list.stderr).toContain('signet init --scope');
+    expect(list.stderr).toContain('signet trust add --scope GLOB --store LOCATION --root ROOT.json');
   });
 });

@@ -46,7 +46,7 @@ describe('the README sample flow, on a fresh SIGNET_HOME', () => {
     // Removed: nothing covers the sample any more, and the error says how to set it up again.
     const after = await cli(['verify', 'oci-layout:fixtures/oci/app:1.0', '--name', 'signet-sample/app']);
     expect(after.code).toBe(2);
-    expect(after.stderr).toContain("signet trust add --scope 'signet-sample/app' --store 'LOCATION' --root ROOT.json");
+    expect(after.stderr).toContain("signet trust add --scope 'signet-sample/app' --store LOCATION --root ROOT.json");
   });
 });
 
@@ -102,7 +102,7 @@ describe('signet trust', () => {
   it('points "no trust repository covers X" and "no pinned root" errors at signet trust add with its exact flags', async () => {
     const none = await cli(['verify', 'oci-layout:fixtures/oci/app:1.0', '--name', 'team/app']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain("no trust repository covers team/app: set this machine up with `signet trust add --scope 'team/app' --store 'LOCATION' --root ROOT.json`");
+    expect(none.stderr).toContain("no trust repository covers team/app: set this machine up with `signet trust add --scope 'team/app' --store LOCATION --root ROOT.json`");
     const noRoot = await cli(['verify', 'oci-layout:fixtures/oci/app:1.0', '--name', 'team/app', '--trust-repo', 'fixtures/sample-trust']);
     expect(noRoot.code).toBe(2);
     expect(noRoot.stderr).toContain("pin one with `signet trust add --scope 'team/app' --store 'fixtures/sample-trust' --root ROOT.json`");

@@ -11,6 +11,8 @@ import { startSoftHsm, TEST_PIN, type SoftHsm } from '../support/softhsm.js';
 import { stockTufJsTarget } from '../support/stock-tuf-js.js';
 import { parsePkcs11Uri } from '../../src/keys/pkcs11/pkcs11-uri.js';
 import { derSignature } from '../../src/keys/pkcs11/ec-encoding.js';
+import { Keystore } from '../../src/keys/keystore.js';
+import { closeOpenTokens } from '../../src/keys/token-loader.js';
 
 let hsm: SoftHsm;
 beforeAll(async () => {
@@ -121,6 +123,16 @@ describe('a trust repository whose targets key signet made on a token and whose 
 });
 
 describe('a key made outside signet by pkcs11-tool', () => {
+  it('signs with a key that asks for the PIN at every signature (CKA_ALWAYS_AUTHENTICATE, as PIV slot 9c)', async () => {
+    const object = label('always');
+    hsm.pkcs11Tool(['--keypairgen', '--key-type', 'EC:prime256v1', '--label', object, '--id', 'e5f6', '--always-auth'], 'signet-ops');
+    const imported = await s.cli(['key', 'import', hsm.uri('signet-ops', object), '--role', 'root', '--json'], { env: pinEnv });
+    expect(imported.code, imported.stderr).toBe(0);
+    const { signer } = await new Keystore(s.home).unlock(JSON.parse(imported.stdout).keyId, async () => TEST_PIN);
+    for (let i = 0; i < 3; i++) expect((await signer.sign(Buffer.from(`message ${i}`))).length).toBeGreaterThan(8);
+    await closeOpenTokens();
+  });
+
   it('takes the PIN from the URI pin-source file instead of the environment', async () => {
     const object = label('pinsrc');
     hsm.pkcs11ToolKeypair('signet-ops', object, 'c3d4');
@@ -150,6 +162,20 @@ describe('failures a user meets with tokens', () => {
     // The right PIN still works: signet did not lock the token by retrying.
     const ok = await s.cli(['key', 'generate', '--role', 'root', '--pkcs11', hsm.uri('signet-ci', label('afterwrong'))], { env: pinEnv });
     expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('wrong key: a key swapped in on the token under the recorded label and id is refused, never used', async () => {
+    const object = label('swapped');
+    const generated = await s.cli(['key', 'generate', '--role', 'targets', '--pkcs11', hsm.uri('signet-ci', object), '--json'], { env: pinEnv });
+    expect(generated.code, generated.stderr).toBe(0);
+    const { keyId, pkcs11 } = JSON.parse(generated.stdout);
+    const idHex = /;id=([^?;]+)/.exec(pkcs11)![1]!.replace(/%/g, '');
+    hsm.pkcs11Tool(['--delete-object', '--type', 'privkey', '--label', object], 'signet-ci');
+    hsm.pkcs11Tool(['--delete-object', '--type', 'pubkey', '--label', object], 'signet-ci');
+    hsm.pkcs11ToolKeypair('signet-ci', object, idHex);
+    const unlocked = new Keystore(s.home).unlock(keyId, async () => TEST_PIN);
+    await expect(unlocked).rejects.toMatchObject({ code: 'pkcs11-key-mismatch' });
+    await closeOpenTokens();
   });
 
   it('missing token: exit 2 naming the tokens that are present', async () => {

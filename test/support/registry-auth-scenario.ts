@@ -129,12 +129,14 @@ export function registryAuthSuite(auth: 'htpasswd' | 'token'): void {
       expect(verify.code).toBe(1);
     });
 
-    it('bins status, bins migrate, copy and pull work with --username and --password-stdin', async () => {
+    it('bins status, bins migrate, copy, pull and bundle create work with --username and --password-stdin', async () => {
       ok(await cli(publisher(), 'flags', ['bins', 'status', store()]));
       ok(await cli(publisher(), 'flags', ['bins', 'migrate', store(), '--bins', '16']));
       ok(await cli(publisher(), 'flags', ['sign', `${host}/team/app:1.0`]));
       ok(await cli(publisher(), 'flags', ['copy', `${host}/team/app:1.0`, `${host}/mirror/app`, '--with-trust']));
       ok(await cli(deployer(), 'flags', ['pull', `${host}/team/app:1.0`, '--to', join(dir, 'pulled'), '--trust-repo', store(), '--root', rootFile]));
+      // A bundle for the air gap: the trust metadata and the image, pulled with the same credentials.
+      ok(await cli(deployer(), 'flags', ['bundle', 'create', '--out', join(dir, 'bundle.tar'), '--with-images', `${host}/team/app:1.0`, '--trust-repo', store(), '--root', rootFile]));
     });
   });
 }

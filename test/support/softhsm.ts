@@ -22,6 +22,8 @@ export interface SoftHsm {
   uri(token: string, object: string, query?: string): string;
   /** A P-256 key pair made by pkcs11-tool (not by signet). */
   pkcs11ToolKeypair(token: string, label: string, idHex: string): void;
+  /** Run pkcs11-tool logged in to `token` with the test PIN. */
+  pkcs11Tool(args: string[], token: string): void;
   cleanup(): Promise<void>;
 }
 
@@ -54,6 +56,9 @@ export async function startSoftHsm(): Promise<SoftHsm> {
     uri: (token, object, query = '') => `pkcs11:token=${token};object=${object}?module-path=${module}${query}`,
     pkcs11ToolKeypair: (token, label, idHex) => {
       execFileSync('pkcs11-tool', ['--module', module, '--token-label', token, '--login', '--pin', TEST_PIN, '--keypairgen', '--key-type', 'EC:prime256v1', '--label', label, '--id', idHex], { env, stdio: 'ignore' });
+    },
+    pkcs11Tool: (args, token) => {
+      execFileSync('pkcs11-tool', ['--module', module, '--token-label', token, '--login', '--pin', TEST_PIN, ...args], { env, stdio: 'ignore' });
     },
     cleanup: async () => {
       if (previous === undefined) delete process.env['SOFTHSM2_CONF'];

@@ -20,6 +20,7 @@ import { registerTimestamp } from './timestamp.js';
 import { registerRepair } from './repair.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
+import { registerBundle } from './bundle.js';
 import { registerTrust } from './trust.js';
 import { registerAdmission } from './admission/index.js';
 
@@ -31,6 +32,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerPull,
   registerCopy,
   registerRevoke,
+  registerBundle,
   registerDelegation,
   registerTimestamp,
   registerRepair,

@@ -3,6 +3,7 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { printable } from '../printable.js';
 import { examples, withOutputOptions, withPassphraseOptions, withTrustOptions } from '../options.js';
 import { EXIT } from '../../errors.js';
 import { registryOptionsFrom, withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
@@ -56,13 +57,13 @@ export function registerMigrate(program: Command, cli: CliRuntime): void {
     ctx.registry = await registryOptionsFrom(cli.io, options);
     const report = await migrateNotary(gun, migrateOptions, ctx);
     const { plan } = report;
-    for (const item of plan.items) if (item.status !== 'import') cli.io.err(`not imported: ${plan.name}:${item.tag}: ${item.detail ?? item.status}\n`);
-    for (const ignored of plan.ignored) cli.io.err(`ignored: ${ignored.tag} in ${ignored.role}: ${ignored.reason}\n`);
+    for (const item of plan.items) if (item.status !== 'import') cli.io.err(`not imported: ${printable(`${plan.name}:${item.tag}: ${item.detail ?? item.status}`)}\n`);
+    for (const ignored of plan.ignored) cli.io.err(`ignored: ${printable(`${JSON.stringify(ignored.tag)} in ${ignored.role}: ${ignored.reason}`)}\n`);
     // A tag whose image changed since Notary signed it failed verification: say so in the exit code.
     if (plan.items.some((i) => i.status !== 'import')) cli.exitCode = EXIT.invalid;
     cli.print(options, report, () => {
       const lines = plan.items.map(
-        (i) => `${i.status === 'import' ? (report.dryRun ? 'would import' : 'imported') : 'refused'}\t${plan.name}:${i.tag}\t${i.digest}\t${i.size}\t${i.role}`,
+        (i) => `${i.status === 'import' ? (report.dryRun ? 'would import' : 'imported') : 'refused'}\t${printable(`${plan.name}:${i.tag}`)}\t${i.digest}\t${i.size}\t${printable(i.role)}`,
       );
       lines.push(`registry check: ${plan.registryCheck}`);
       if (report.result) lines.push(`${report.result.imported.length} target(s) signed into ${report.trustRepository}`);

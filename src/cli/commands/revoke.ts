@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { printable } from '../printable.js';
 import { examples, fileNameOptionsFrom, withFileNameOptions, withNameOption, withOutputOptions, withPassphraseOptions } from '../options.js';
 import { collect, repositoryOptions, withRepositoryOptions, type RepositoryFlags } from '../repository-options.js';
 
@@ -37,7 +38,7 @@ export function registerRevoke(program: Command, cli: CliRuntime): void {
     Object.assign(revokeOptions, fileNameOptionsFrom(options));
     const reports = await revokeImages(refs, revokeOptions, await cli.storeContext(options));
     cli.print(options, { revoked: reports }, () =>
-      reports.flatMap((r) => r.revoked.map((t) => `revoked ${t.target} ${t.digest} (${t.role}) in ${r.trustRepository}`)),
+      reports.flatMap((r) => r.revoked.map((t) => `revoked ${printable(t.target)} ${t.digest} (${printable(t.role)}) in ${r.trustRepository}`)),
     );
   });
 }

@@ -4,6 +4,7 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { printable } from '../printable.js';
 import { examples, withOutputOptions } from '../options.js';
 import { repositoryOptions, withRepositoryOptions, type RepositoryFlags } from '../repository-options.js';
 import { parseDuration } from '../../metadata/expiry.js';
@@ -27,12 +28,12 @@ export function registerStatus(program: Command, cli: CliRuntime): void {
   command.action(async (options: StatusFlags) => {
     const { statusWorkflow } = await import('../../workflows/freshness.js');
     const status = await statusWorkflow({ ...repositoryOptions(options), horizonSeconds: parseDuration(options.warn ?? '12h') }, await cli.storeContext(options));
-    for (const warning of status.warnings) cli.io.err(`warning: ${warning}\n`);
+    for (const warning of status.warnings) cli.io.err(`warning: ${printable(warning)}\n`);
     if (options.check && !status.healthy) cli.exitCode = EXIT.invalid;
     cli.print(options, status, () => [
       `trust repository ${status.location}`,
       ...status.roles.map((r) =>
-        [r.role.padEnd(10), `v${r.version}`.padEnd(5), (r.expires ?? '-').padEnd(21), r.state.padEnd(12), `${r.signedBy.length}/${r.threshold} of ${r.keyIds.map(shortKeyId).join(',') || 'no keys'}`].join(' '),
+        [printable(r.role).padEnd(10), `v${r.version}`.padEnd(5), (r.expires ?? '-').padEnd(21), r.state.padEnd(12), `${r.signedBy.length}/${r.threshold} of ${r.keyIds.map(shortKeyId).join(',') || 'no keys'}`].join(' '),
       ),
     ]);
   });

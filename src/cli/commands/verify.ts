@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
+import { printable } from '../printable.js';
 import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, fileNameOptionsFrom, withFileNameOptions, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
 import { EXIT, UsageError, worstExit, type SignetError } from '../../errors.js';
@@ -15,6 +16,7 @@ interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions, No
   name?: string;
   targetName?: string;
   filePrefix?: string;
+  bundle?: string;
   file?: string[];
   pin?: boolean;
 }
@@ -25,6 +27,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     .description('check images and files against signed trust metadata; prints the verified name@sha256:… to deploy')
     .argument('[ref...]', 'oci-layout:<dir>[:<tag>], a registry reference, or file:<path> (signed as files/<basename>)')
     .option('-f, --file <manifest>', 'also verify every image in this Kubernetes YAML/JSON (multi-document, Helm or Kustomize output) or Compose file; `-` reads stdin (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--bundle <dir|file.tar>', 'read trust metadata from this air-gap bundle (`signet bundle create`); no network is used for it; the pinned root still comes from --root or the policy')
     .option('--pin', 'with --file: when every image verified, rewrite each file with the verified name@sha256:… (only the image values change); with `-f -`, print the pinned manifest');
   withRegistryOptions(withFileNameOptions(withNameOption(withTrustOptions(withOutputOptions(command)))));
   command
@@ -38,6 +41,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     'signet verify registry.example.com/team/app:1.2.3',
     'signet verify registry.example.com/team/app:1.2.3 file:./app-1.2.3.tar.gz file:./sbom.spdx.json',
     'signet verify file:./downloaded.tar.gz --target-name releases/app-1.2.3.tar.gz',
+    'signet verify --bundle /media/usb/release.tar --root ./root.json file:./app-1.2.3.tar.gz oci-layout:./app:1.2.3   # air-gapped',
     'signet verify registry.example.com/team/app:1.2.3 --notary https://notary.example.com --root-key-id <id>   # Notary v1 collection',
     'signet verify -f deploy.yaml -f compose.yaml               # every image in the manifests, in one call',
     'signet verify -f deploy.yaml --pin                         # then rewrite them to the verified name@sha256:…',
@@ -59,6 +63,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     if (options.root) verifyOptions.root = options.root;
     if (options.name) verifyOptions.name = options.name;
     Object.assign(verifyOptions, fileNameOptionsFrom(options));
+    if (options.bundle) verifyOptions.bundle = options.bundle;
     const ctx = await cli.storeContext(options);
     const report = await verifyImages(refs, verifyOptions, ctx);
     reportOutcomes(cli, options, report.outcomes, { bytesDownloaded: report.bytesDownloaded });
@@ -83,7 +88,7 @@ type Outcome = { ok: true; verified: string } | { ok: false; reference: string; 
  */
 function reportOutcomes<T extends Outcome>(cli: CliRuntime, options: VerifyCommandOptions, outcomes: T[], extra: { bytesDownloaded?: number }): void {
   const errors = outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
-  for (const error of errors) cli.io.err(`error: ${error.message}\n`);
+  for (const error of errors) cli.io.err(`error: ${printable(error.message)}\n`);
   const code = worstExit(errors);
   cli.exitCode = code;
   const json = {
@@ -91,5 +96,5 @@ function reportOutcomes<T extends Outcome>(cli: CliRuntime, options: VerifyComma
     ...extra,
     results: outcomes.map((o) => (o.ok ? o : { ok: false, reference: o.reference, error: { code: o.error.code, kind: o.error.kind, message: o.error.message } })),
   };
-  cli.print(options, json, () => outcomes.flatMap((o) => (o.ok ? [o.verified] : [])));
+  cli.print(options, json, () => outcomes.flatMap((o) => (o.ok ? [printable(o.verified)] : [])));
 }

@@ -9,6 +9,8 @@ import { UsageError } from '../../errors.js';
 export type Pkcs11Binding = typeof import('pkcs11js');
 export type Pkcs11 = InstanceType<Pkcs11Binding['PKCS11']>;
 
+const BINDING_PACKAGE: string = 'pkcs11js';
+
 /** The exact version signet is tested with (package.json optionalDependencies). */
 export const PKCS11JS_VERSION = '2.1.7';
 
@@ -24,7 +26,11 @@ let bindingPromise: Promise<Pkcs11Binding> | undefined;
 
 /** The pkcs11js binding, or a UsageError saying how to install it. */
 export function loadBinding(): Promise<Pkcs11Binding> {
-  bindingPromise ??= import('pkcs11js').then(
+  // A computed specifier: no bundler (scripts/build.mjs, test bundles, a
+  // single executable) tries to inline a native addon; it is resolved from
+  // node_modules at run time, or reported missing.
+  const specifier = BINDING_PACKAGE;
+  bindingPromise ??= (import(specifier) as Promise<Pkcs11Binding>).then(
     (m) => ((m as { default?: Pkcs11Binding }).default ?? m) as Pkcs11Binding,
     (cause: unknown) => {
       bindingPromise = undefined;

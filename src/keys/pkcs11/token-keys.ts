@@ -24,7 +24,8 @@ export const tokenKeys: TokenKeys = {
     const token = await tokenSession(uri, request, passphrases);
     const { binding } = token.module;
     requireMechanism(token, binding.CKM_ECDSA, 'ECDSA signatures (CKM_ECDSA)');
-    const privateKey = onlyOne(findObjects(token, uri, binding.CKO_PRIVATE_KEY), uri, token, 'private key');
+    // Searches run in the session's queue: a session has one active operation at a time.
+    const privateKey = await token.run(() => onlyOne(findObjects(token, uri, binding.CKO_PRIVATE_KEY), uri, token, 'private key'));
     const signer = tokenSigner(token, privateKey, record.public);
     // The URI may now find another key than the one recorded (token re-initialised,
     // label reused): every signature is checked against the recorded public key.
@@ -34,18 +35,19 @@ export const tokenKeys: TokenKeys = {
 
   async generate(text: string, request: PassphraseRequest, passphrases: PassphraseProvider) {
     const uri = parsePkcs11Uri(text);
-    if (uri.object === undefined) throw new UsageError('pkcs11-bad-uri', 'to generate a key on a token the URI needs object=LABEL (the new key\'s label)');
+    const label = uri.object;
+    if (label === undefined) throw new UsageError('pkcs11-bad-uri', 'to generate a key on a token the URI needs object=LABEL (the new key\'s label)');
     const token = await tokenSession(uri, request, passphrases);
     const { binding, lib } = token.module;
     requireMechanism(token, binding.CKM_EC_KEY_PAIR_GEN, 'EC key generation (CKM_EC_KEY_PAIR_GEN)');
     requireMechanism(token, binding.CKM_ECDSA, 'ECDSA signatures (CKM_ECDSA)');
-    if (findObjects(token, { object: uri.object }, binding.CKO_PRIVATE_KEY, 1).length > 0) {
-      throw new UsageError('pkcs11-key-exists', `token "${token.label}" already holds a private key labelled "${uri.object}"; choose another object= or import it with \`signet key import '<uri>'\`; nothing was changed`);
+    if ((await token.run(() => findObjects(token, { object: label }, binding.CKO_PRIVATE_KEY, 1))).length > 0) {
+      throw new UsageError('pkcs11-key-exists', `token "${token.label}" already holds a private key labelled "${label}"; choose another object= or import it with \`signet key import '<uri>'\`; nothing was changed`);
     }
     const id = uri.id ?? randomBytes(8);
     const common = [
       { type: binding.CKA_TOKEN, value: true },
-      { type: binding.CKA_LABEL, value: uri.object },
+      { type: binding.CKA_LABEL, value: label },
       { type: binding.CKA_ID, value: id },
     ];
     const pair = await token.run(() => {
@@ -68,7 +70,7 @@ export const tokenKeys: TokenKeys = {
         throw new UsageError('pkcs11-generate-failed', `token "${token.label}" refused to generate a P-256 key pair (${nameOf(cause)}); nothing was changed`, { cause });
       }
     });
-    const publicKey = publicKeyOfHandle(token, pair.publicKey);
+    const publicKey = await token.run(() => publicKeyOfHandle(token, pair.publicKey));
     return { publicKey, uri: formatPkcs11Uri({ ...withoutType(uri), id }) };
   },
 
@@ -78,17 +80,19 @@ export const tokenKeys: TokenKeys = {
     const token = await tokenSession(uri, request, passphrases);
     const { binding, lib } = token.module;
     requireMechanism(token, binding.CKM_ECDSA, 'ECDSA signatures (CKM_ECDSA)');
-    const privateKey = onlyOne(findObjects(token, uri, binding.CKO_PRIVATE_KEY), uri, token, 'private key');
-    const attributes = lib.C_GetAttributeValue(token.session, privateKey, [{ type: binding.CKA_ID }, { type: binding.CKA_LABEL }, { type: binding.CKA_KEY_TYPE }]);
-    const keyType = attributes[2]?.value as Buffer | undefined;
-    if (!keyType || keyType.readUIntLE(0, Math.min(keyType.length, 6)) !== binding.CKK_EC) {
-      throw new UsageError('pkcs11-unsupported-key', `the key ${describePkcs11Uri(uri)} is not an EC key; signet uses ECDSA P-256 keys on tokens`);
-    }
-    const id = attributes[0]?.value as Buffer | undefined;
-    const exact: Pkcs11Uri = { ...withoutType(uri) };
-    if (id && id.length > 0) exact.id = Buffer.from(id);
-    const publicHandle = onlyOne(findObjects(token, exact, binding.CKO_PUBLIC_KEY), exact, token, 'public key (import needs the public key object of the pair, as `pkcs11-tool --keypairgen` makes)');
-    const publicKey = publicKeyOfHandle(token, publicHandle);
+    const { privateKey, publicKey, exact } = await token.run(() => {
+      const privateKey = onlyOne(findObjects(token, uri, binding.CKO_PRIVATE_KEY), uri, token, 'private key');
+      const attributes = lib.C_GetAttributeValue(token.session, privateKey, [{ type: binding.CKA_ID }, { type: binding.CKA_LABEL }, { type: binding.CKA_KEY_TYPE }]);
+      const keyType = attributes[2]?.value as Buffer | undefined;
+      if (!keyType || keyType.readUIntLE(0, Math.min(keyType.length, 6)) !== binding.CKK_EC) {
+        throw new UsageError('pkcs11-unsupported-key', `the key ${describePkcs11Uri(uri)} is not an EC key; signet uses ECDSA P-256 keys on tokens`);
+      }
+      const id = attributes[0]?.value as Buffer | undefined;
+      const exact: Pkcs11Uri = { ...withoutType(uri) };
+      if (id && id.length > 0) exact.id = Buffer.from(id);
+      const publicHandle = onlyOne(findObjects(token, exact, binding.CKO_PUBLIC_KEY), exact, token, 'public key (import needs the public key object of the pair, as `pkcs11-tool --keypairgen` makes)');
+      return { privateKey, publicKey: publicKeyOfHandle(token, publicHandle), exact };
+    });
     // The pair must really be one: the private key signs, the public key verifies.
     const signer = tokenSigner(token, privateKey, publicKey);
     await signer.sign(Buffer.from('signet token key check'));
@@ -105,6 +109,8 @@ export async function closeTokens(): Promise<void> {
 function tokenSigner(token: TokenSession, privateKey: Buffer, publicKey: KeyJSON): Signer {
   const { binding, lib } = token.module;
   const keyId = keyIdOf(publicKey);
+  const [always] = lib.C_GetAttributeValue(token.session, privateKey, [{ type: binding.CKA_ALWAYS_AUTHENTICATE }]);
+  const perSignatureLogin = Buffer.isBuffer(always?.value) ? always.value[0] === 1 : always?.value === true;
   return {
     keyId,
     publicKey,
@@ -115,6 +121,7 @@ function tokenSigner(token: TokenSession, privateKey: Buffer, publicKey: KeyJSON
           new Promise<Buffer>((resolve, reject) => {
             try {
               lib.C_SignInit(token.session, { mechanism: binding.CKM_ECDSA }, privateKey);
+              if (perSignatureLogin) token.contextLogin();
               lib.C_Sign(token.session, digest, Buffer.alloc(132), (error, data) => (error ? reject(error) : resolve(Buffer.from(data))));
             } catch (error) {
               reject(error);

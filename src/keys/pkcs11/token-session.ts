@@ -16,6 +16,12 @@ export interface TokenSession {
   session: Handle;
   label: string;
   loggedIn: boolean;
+  /**
+   * The context-specific login a key with CKA_ALWAYS_AUTHENTICATE needs
+   * between C_SignInit and C_Sign (YubiKey PIV slot 9c), with the PIN given
+   * for this session; call it inside `run`.
+   */
+  contextLogin(): void;
   /** Runs `op` after every earlier operation on this session finished. */
   run<T>(op: () => Promise<T> | T): Promise<T>;
 }
@@ -49,6 +55,8 @@ function findSlot(module: LoadedModule, uri: Pkcs11Uri): Handle {
   const present: Array<{ slot: Handle; label: string; serial: string }> = [];
   for (const slot of lib.C_GetSlotList(true)) {
     const info = lib.C_GetTokenInfo(slot);
+    // An uninitialised token (SoftHSM always offers one) holds no keys.
+    if (!(info.flags & module.binding.CKF_TOKEN_INITIALIZED)) continue;
     present.push({ slot, label: info.label.trimEnd(), serial: info.serialNumber.trimEnd() });
     const matches =
       (uri.token === undefined || info.label.trimEnd() === uri.token) &&
@@ -89,6 +97,9 @@ async function openSession(module: LoadedModule, slot: Handle, uri: Pkcs11Uri, r
     session,
     label,
     loggedIn: false,
+    contextLogin: () => {
+      throw new UsageError('pkcs11-login-failed', `a key on token "${label}" asks for the PIN at every signature, but the token needed no login`);
+    },
     run: (op) => {
       const result = queue.then(op);
       queue = result.catch(() => undefined);
@@ -99,17 +110,19 @@ async function openSession(module: LoadedModule, slot: Handle, uri: Pkcs11Uri, r
     const pinRequest: PassphraseRequest = { ...request, purpose: 'pin', token: label };
     if (uri.pinSource !== undefined) pinRequest.pinSource = uri.pinSource;
     const pin = await passphrases(pinRequest);
-    login(module, slot, session, label, pin);
+    login(module, slot, session, label, pin, binding.CKU_USER);
     state.loggedIn = true;
+    // Kept for the command's lifetime only (this session closes when the command ends).
+    state.contextLogin = () => login(module, slot, session, label, pin, binding.CKU_CONTEXT_SPECIFIC);
   }
   return state;
 }
 
 /** C_Login as the user, once. A wrong PIN is reported with what the token says about tries left; never retried. */
-function login(module: LoadedModule, slot: Handle, session: Handle, label: string, pin: string): void {
+function login(module: LoadedModule, slot: Handle, session: Handle, label: string, pin: string, userType: number): void {
   const { lib, binding } = module;
   try {
-    lib.C_Login(session, binding.CKU_USER, pin);
+    lib.C_Login(session, userType, pin);
   } catch (cause) {
     const code = codeOf(cause);
     if (code === binding.CKR_USER_ALREADY_LOGGED_IN) return;

@@ -45,6 +45,7 @@ export async function pullVerifiedImage(text: string, options: PullOptions, ctx:
   });
   ctx.log(`verified ${verified.verified}; copying into ${options.to}`);
   const { pullImage } = await import('../registry/pull-image.js');
-  const result = await pullImage(client, ref, manifest, resolve(ctx.cwd, options.to));
+  // Progress goes to a terminal only (ctx.progress is unset in CI and with a redirected stderr).
+  const result = await pullImage(client, ref, manifest, resolve(ctx.cwd, options.to), ctx.progress && ((done, total) => ctx.progress?.('pulling blobs', done, total)));
   return { ...verified, dir: result.dir, manifests: result.manifests, blobs: result.blobs, bytes: result.bytes };
 }

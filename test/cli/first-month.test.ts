@@ -3,8 +3,10 @@
 // else). The release pipeline inits the trust repository in the registry and
 // signs a release every day; the documented cron line runs on it (every 6 h of
 // the month here, to keep the run short: test/cli/timestamp-cron.test.ts runs it
-// hourly through 8+ days); the security team, holding copies of the online keys,
-// revokes a release and lists; the deploy machine is set up with `signet trust
+// hourly through 8+ days); releases are signed by a delegation whose key lives on
+// the pipeline only, rotated on day 15 to a new pipeline key from its public file;
+// the security team holds the targets key and copies of the online keys and
+// lists; the pipeline revokes a release it signed (only it holds app-ci's key); the deploy machine is set up with `signet trust
 // add` from the root file alone and checks, at every step, `status --check` and
 // a batch `verify --json` (first release, the revoked one, the two newest)
 // parsed with jq and JSON.parse. Measured: ~480 s at load average 20+ when every
@@ -68,6 +70,25 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * Day 15: the pipeline's delegation moves to a new key made on the pipeline; the security team rotates
+ * app-ci to it from the public key file alone (--keep, so nothing stops verifying), the pipeline's next
+ * sign carries the new key's signature, then the old key is revoked and deleted from the pipeline.
+ */
+async function rotateCiKey(failures: string[]): Promise<void> {
+  const fresh = await cli('release', ['key', 'generate', '--role', 'app-ci', '--public-out', join(dir, 'ci-2.pub.json'), '--json']);
+  const before = (JSON.parse((await cli('security', ['delegation', 'list', '--json'])).stdout) as { delegations: Array<{ name: string; keyIds: string[] }> }).delegations.find((d) => d.name === 'app-ci')!.keyIds;
+  const rotate = await cli('security', ['key', 'rotate', 'app-ci', '--key', join(dir, 'ci-2.pub.json'), '--keep']);
+  if (fresh.code !== 0 || rotate.code !== 0) failures.push(`day 15: rotate: ${fresh.stderr} ${rotate.stderr}`);
+  const newKey = (JSON.parse(fresh.stdout) as { keyId: string }).keyId;
+  const keys = JSON.parse((await cli('security', ['key', 'list', '--json'])).stdout) as { keys: Array<{ keyId: string }> };
+  if (keys.keys.some((k) => k.keyId === newKey)) failures.push('day 15: the new CI key reached the security home');
+  rotatedFrom = before;
+  rotatedTo = newKey;
+}
+let rotatedFrom: string[] = [];
+let rotatedTo = '';
+
 describe("a release team's first month on a registry with token auth", () => {
   const released: string[] = [];
   const revoked = new Set<string>();
@@ -85,6 +106,10 @@ describe("a release team's first month on a registry with token auth", () => {
       ok(`import ${role}`, await cli('security', ['key', 'import', join(dir, `${role}.key`)]));
     }
     ok('security trust add', await cli('security', ['trust', 'add', '--scope', 'team/*', '--store', `oci://${reg.host}/team/app`, '--root', rootFile]));
+    // Releases are signed by the delegation app-ci, whose key is generated on the pipeline and never leaves it:
+    // the security team, which signs for targets, is handed only the public key file.
+    ok('ci key', await cli('release', ['key', 'generate', '--role', 'app-ci', '--public-out', join(dir, 'ci-1.pub.json')]));
+    ok('delegation add', await cli('security', ['delegation', 'add', 'app-ci', '--key', join(dir, 'ci-1.pub.json'), '--paths', 'team/app:*']));
     // The deploy machine: only the root file, and the template that finds trust next to each image.
     const add = await cli('deploy', ['trust', 'add', '--scope', 'team/*', '--store', 'oci://{registry}/{repository}', '--root', rootFile, '--json']);
     ok('deploy trust add', add);
@@ -103,13 +128,25 @@ describe("a release team's first month on a registry with token auth", () => {
           // A daily release, pushed then signed by the pipeline.
           const tag = `1.0.${day}`;
           await pushImage(client, { registry: reg.host, repository: 'team/app' }, tag, buildImage(`first-month-${day}`));
-          const sign = await cli('release', ['sign', `${reg.host}/team/app:${tag}`]);
+          if (day === 15) await rotateCiKey(failures);
+          const sign = await cli('release', ['sign', '--role', 'app-ci', `${reg.host}/team/app:${tag}`]);
           if (sign.code !== 0) failures.push(`day ${day}: sign exited ${sign.code}: ${sign.stderr}`);
           released.push(tag);
+          if (day === 15) {
+            for (const oldKey of rotatedFrom) {
+              const revokeKey = await cli('security', ['key', 'revoke', oldKey, '--reason', 'rotated']);
+              if (revokeKey.code !== 0) failures.push(`day 15: key revoke: ${revokeKey.stderr}`);
+              const removeKey = await cli('release', ['key', 'remove', oldKey, '--yes']);
+              if (removeKey.code !== 0) failures.push(`day 15: key remove: ${removeKey.stderr}`);
+            }
+            const delegations = (JSON.parse((await cli('security', ['delegation', 'list', '--json'])).stdout) as { delegations: Array<{ name: string; keyIds: string[] }> }).delegations;
+            if (JSON.stringify(delegations.find((d) => d.name === 'app-ci')?.keyIds) !== JSON.stringify([rotatedTo])) failures.push(`day 15: app-ci keys ${JSON.stringify(delegations)}`);
+          }
         }
         if (day === 10 && h % 24 === 2 * STEP_HOURS) {
           const victim = released[3]!;
-          const revoke = await cli('security', ['revoke', `${reg.host}/team/app:${victim}`, '--reason', 'CVE-2026-0001']);
+          // The release was signed by app-ci, whose key only the pipeline holds: the pipeline revokes it.
+          const revoke = await cli('release', ['revoke', `${reg.host}/team/app:${victim}`, '--reason', 'CVE-2026-0001']);
           if (revoke.code !== 0) failures.push(`day ${day}: revoke exited ${revoke.code}: ${revoke.stderr}`);
           revoked.add(victim);
           const listed = await cli('security', ['list', 'team/app:', '--json']);

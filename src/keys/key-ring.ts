@@ -46,6 +46,11 @@ export class KeyRing {
     return this.keystore.generate(role, repository, this.passphrases, now, this.algorithm);
   }
 
+  /** Delete a software key this ring made (init removes the keys of an attempt that published nothing). */
+  async remove(keyId: string): Promise<void> {
+    await this.keystore.remove(keyId);
+  }
+
   /** True when this machine holds the private half of `keyId` (in a file or on a token). */
   holds(keyId: string): Promise<boolean> {
     return this.keystore.has(keyId);

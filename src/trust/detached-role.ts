@@ -11,6 +11,7 @@ import { metadataFileName } from '../store/metadata-store.js';
 import type { SignerProvider } from '../keys/signer.js';
 import { shortKeyId } from '../keys/key-id.js';
 import { serialize, type TrustRepository } from './trust-repository.js';
+import { metaFileFor } from './metadata-files.js';
 import { expirySecondsFor } from './root-builder.js';
 import { findDelegation } from './delegations.js';
 import { UsageError, VerificationError } from '../errors.js';
@@ -66,7 +67,8 @@ export async function summarize(repo: TrustRepository, file: DetachedRole): Prom
   const role = file[DETACHED_FIELD].role;
   const found = await requireDelegation(repo, role);
   const listed = Object.hasOwn(repo.snapshot.signed.meta, metadataFileName(role));
-  const published = listed ? await repo.role(role) : { signed: { targets: {} as TargetsJSON['targets'] } };
+  // A published copy that no longer meets the role's keys (rotated elsewhere) counts as empty: the file restarts it.
+  const published = (listed ? await repo.roleIfVerifiable(role) : undefined) ?? { signed: { targets: {} as TargetsJSON['targets'] } };
   const now = new Set(Object.keys(file.signed.targets));
   const then = new Set(Object.keys(published.signed.targets));
   return {
@@ -95,8 +97,9 @@ export async function publishDetached(repo: TrustRepository, file: DetachedRole,
   if (isExpired(file.signed.expires, now)) throw new UsageError('expired-detached', `this ${role} file expired ${file.signed.expires}; prepare it again`);
   const summary = await summarize(repo, file);
   const { [DETACHED_FIELD]: _meta, ...envelope } = file;
-  await repo.store.put(metadataFileName(role, file.signed.version), serialize(envelope));
-  repo.snapshot.signed.meta[name] = { version: file.signed.version };
+  const bytes = serialize(envelope);
+  await repo.store.put(metadataFileName(role, file.signed.version), bytes);
+  repo.snapshot.signed.meta[name] = metaFileFor(file.signed.version, bytes);
   repo.markDirty('snapshot');
   return summary;
 }

@@ -12,6 +12,7 @@ import type { SignerProvider } from '../keys/signer.js';
 import { rootThreshold } from './root-chain.js';
 import { expirySecondsFor } from './root-builder.js';
 import { roleKeys, serialize } from './trust-repository.js';
+import { metaFileFor } from './metadata-files.js';
 import { signEnvelope } from '../metadata/signing.js';
 import { UsageError } from '../errors.js';
 import { TrustRepository } from './trust-repository.js';
@@ -29,14 +30,19 @@ export interface InitializeOptions {
   bins?: BinsOptions;
 }
 
+/** Throws UsageError('store-not-empty') when `store` already holds metadata (checked again under the lock by initializeRepository). */
+export async function requireEmptyStore(store: MetadataStore): Promise<void> {
+  const existing = (await store.list()).filter((name) => name.endsWith('.json'));
+  if (existing.length > 0) {
+    throw new UsageError('store-not-empty', `${store.location} already holds trust metadata (${existing.length} files); choose an empty location`);
+  }
+}
+
 /** Publish version 1 of every top-level role. `root` must already meet its threshold. */
 export async function initializeRepository(store: MetadataStore, root: Envelope<RootJSON>, options: InitializeOptions): Promise<void> {
   requireThreshold(rootThreshold(root));
   await store.withLock(async () => {
-    const existing = (await store.list()).filter((name) => name.endsWith('.json'));
-    if (existing.length > 0 && !options.force) {
-      throw new UsageError('store-not-empty', `${store.location} already holds trust metadata (${existing.length} files); choose an empty location`);
-    }
+    if (!options.force) await requireEmptyStore(store);
     const { now, signers } = options;
     const expires = (role: string) => expiryAfter(now, expirySecondsFor(root.signed, role));
     const sign = async (role: string, envelope: Envelope<unknown>) => {
@@ -53,8 +59,10 @@ export async function initializeRepository(store: MetadataStore, root: Envelope<
       signatures: [],
     };
     await sign('targets', targets);
+    const targetsBytes = serialize(targets);
     const snapshot: Envelope<SnapshotJSON> = {
-      signed: { _type: 'snapshot', spec_version: SPEC_VERSION, version: 1, expires: expires('snapshot'), meta: { 'targets.json': { version: 1 } } },
+      // TUF 4.4: the snapshot pins each targets file's length and hash, not only its version.
+      signed: { _type: 'snapshot', spec_version: SPEC_VERSION, version: 1, expires: expires('snapshot'), meta: { 'targets.json': metaFileFor(1, targetsBytes) } },
       signatures: [],
     };
     await sign('snapshot', snapshot);
@@ -72,7 +80,7 @@ export async function initializeRepository(store: MetadataStore, root: Envelope<
     await sign('timestamp', timestamp);
 
     await store.put(`${root.signed.version}.root.json`, serialize(root));
-    await store.put('1.targets.json', serialize(targets));
+    await store.put('1.targets.json', targetsBytes);
     await store.put('1.snapshot.json', snapshotBytes);
     await store.put('timestamp.json', serialize(timestamp));
 

@@ -29,7 +29,7 @@ import { planRootSwitch } from './root-switch.js';
 import type { Signer } from '../keys/signer.js';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { checkMetaFile, checkVersion, decodedRoleName, emptyTargets, requireFile, roleKeys, serialize } from './metadata-files.js';
+import { checkMetaFile, checkVersion, decodedRoleName, emptyTargets, metaFileFor, pinsBytes, requireFile, roleKeys, serialize } from './metadata-files.js';
 import { availableSigners, memoizeSigners, signWith } from './role-signing.js';
 import { forEachBounded } from './for-each-bounded.js';
 import type { PublishMemory } from './publish-memory.js';
@@ -68,6 +68,16 @@ export class TrustRepository {
   snapshot: Envelope<SnapshotJSON>;
   private readonly roles = new Map<string, Envelope<TargetsJSON>>();
   private readonly dirty = new Set<string>();
+  /** Length and hash of each targets role file as loaded (checked against the snapshot), for `pinLoadedRoles`. */
+  private readonly loadedMeta = new Map<string, { version: number; length: number; hashes: { sha256: string } }>();
+  /**
+   * Roles whose keys changed (or that restarted) but whose content this
+   * machine did not edit: publish re-signs them when it holds their keys, and
+   * otherwise leaves them to the holders of their new keys (see handedOver).
+   */
+  private readonly handOver = new Set<string>();
+  /** Roles restarted empty in this edit: their old published content must never count again. */
+  private readonly wasReset = new Set<string>();
   /** The newest root in the store, as loaded or last written. */
   private publishedRoot: Envelope<RootJSON>;
   /** Root versions set since then, in order (each must be written, or the chain breaks). */
@@ -104,6 +114,15 @@ export class TrustRepository {
     requireThreshold(checkThreshold('snapshot', snapshot, root.signed.keys, roleKeys(root, 'snapshot')));
     checkVersion('snapshot', snapshot.signed.version, snapMeta.version);
 
+    return TrustRepository.assemble(store, root, timestamp, snapshot);
+  }
+
+  /**
+   * A repository from a root chain, timestamp and snapshot the caller has
+   * verified (`load`, or salvage.ts); the targets role is loaded and checked
+   * against the snapshot and the root's targets threshold here.
+   */
+  static async assemble(store: MetadataStore, root: Envelope<RootJSON>, timestamp: Envelope<TimestampJSON>, snapshot: Envelope<SnapshotJSON>): Promise<TrustRepository> {
     const repo = new TrustRepository(store, root, timestamp, snapshot);
     const targets = await repo.fetchRole('targets');
     requireThreshold(checkThreshold('targets', targets, root.signed.keys, roleKeys(root, 'targets')));
@@ -144,7 +163,8 @@ export class TrustRepository {
   /** Add or replace a target in `role` (default: where `roleFor` puts it). */
   async addTarget(entry: TargetEntry, role?: string): Promise<void> {
     const roleName = role ?? this.roleFor(entry.name);
-    const doc = await this.role(roleName);
+    const doc = await this.roleToSign(roleName);
+    this.handOver.delete(roleName);
     const file: TargetFileJSON = { length: entry.length, hashes: { sha256: entry.sha256, ...(entry.sha512 ? { sha512: entry.sha512 } : {}) } };
     if (entry.custom) file.custom = entry.custom;
     doc.signed.targets[entry.name] = file;
@@ -163,6 +183,7 @@ export class TrustRepository {
         delete doc.signed.targets[name];
         removed.push(name);
         this.dirty.add(roleName);
+        this.handOver.delete(roleName);
       }
     }
     return removed;
@@ -204,6 +225,9 @@ export class TrustRepository {
     envelope.signed.version = listed?.version ?? 0;
     this.roles.set(name, envelope);
     this.dirty.add(name);
+    // Nothing was signed into it here yet: its key holders may be the ones to publish it (see markKeysChanged).
+    this.handOver.add(name);
+    this.wasReset.add(name);
     return envelope;
   }
 
@@ -228,6 +252,69 @@ export class TrustRepository {
   /** Mark a role as edited, so publish re-signs it (and the roles above it). */
   markDirty(role: string): void {
     this.dirty.add(role);
+    this.handOver.delete(role);
+  }
+
+  /**
+   * Mark a role whose keys changed (or that was restarted) without its content
+   * being edited here: publish re-signs it with its new keys when this machine
+   * holds them, else leaves its published copy for the holders of those keys
+   * (recorded in `handedOver`). This is how a delegator rotates a delegation to
+   * a key that never leaves another machine. Top-level `targets` is left only
+   * when its published copy already meets its new keys (else every image would
+   * stop verifying); otherwise publish fails naming the missing key.
+   */
+  markKeysChanged(role: string): void {
+    if (!this.dirty.has(role)) this.handOver.add(role);
+    this.dirty.add(role);
+  }
+
+  /** Roles the last publish left for the holders of their new keys, with what that means for verifiers. */
+  readonly handedOver: Array<{ role: string; stillVerifies: boolean; message: string }> = [];
+
+  /**
+   * Delegated roles this machine signs afresh because their published content
+   * no longer meets their delegation's keys (after a rotation elsewhere), with
+   * the reason. Their earlier targets are dropped, never re-signed unverified.
+   */
+  readonly restarted = new Map<string, string>();
+
+  /** The role to add targets to: a delegated role whose published copy no longer verifies starts afresh. */
+  private async roleToSign(name: string): Promise<Envelope<TargetsJSON>> {
+    try {
+      return await this.role(name);
+    } catch (error) {
+      if (name === 'targets' || !(error instanceof VerificationError) || error.code !== 'below-threshold') throw error;
+      this.restarted.set(name, error.message);
+      return this.resetRole(name);
+    }
+  }
+
+  /**
+   * Whether publish may leave `roleName` unsigned here: only a hand-over role
+   * (keys changed, content not edited) for which this machine lacks the keys.
+   */
+  private async leaveForKeyHolders(roleName: string, delegation: { keys: Record<string, KeyJSON>; role: RoleKeysJSON }, signers: SignerProvider, askFor: string): Promise<boolean> {
+    if (!this.handOver.has(roleName)) return false;
+    try {
+      await availableSigners(roleName, delegation.role, signers, askFor);
+      return false;
+    } catch (error) {
+      if (!(error instanceof UsageError) || error.code !== 'missing-signing-key') throw error;
+    }
+    const file = metadataFileName(roleName);
+    const listed = Object.hasOwn(this.snapshot.signed.meta, file) ? this.snapshot.signed.meta[file] : undefined;
+    const published = listed ? await this.fetchRole(roleName) : undefined;
+    const stillVerifies = published !== undefined && checkThreshold(roleName, published, delegation.keys, delegation.role).met;
+    // Top-level targets that no longer verifies would stop every image; a restarted role whose old
+    // content verifies under its new keys (the same key re-added) would bring that content back.
+    if ((roleName === 'targets' && !stillVerifies) || (stillVerifies && this.wasReset.has(roleName))) return false;
+    const count = published ? Object.keys(published.signed.targets).length : 0;
+    const message = stillVerifies
+      ? `${roleName}: its new key is not on this machine; its published v${listed!.version} still meets its keys and stays until a key holder signs it`
+      : `${roleName}: its new key is not on this machine, so it is left for the key holder: its published ${listed ? `v${listed.version} (${count} target(s), signed by keys it no longer trusts) stops verifying` : 'metadata does not exist yet'} until a holder of the new key signs it (\`signet sign --role ${roleName} IMAGE\`, which starts it afresh). For no gap, add the new key with --keep, let its holder sign, then remove the old key.`;
+    this.handedOver.push({ role: roleName, stillVerifies, message });
+    return true;
   }
 
   /** Replace root with the next version (already signed by the caller's root keys). */
@@ -273,13 +360,24 @@ export class TrustRepository {
       const doc = await this.role(roleName);
       const delegation = roleName === 'targets' ? { keys: this.root.signed.keys, role: roleKeys(this.root, 'targets') } : await this.delegationOf(roleName);
       if (!delegation) throw new UsageError('unknown-role', `role ${roleName} is no longer delegated`);
-      doc.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, roleName));
       const askFor = this.signerRoleFor(roleName, delegation.role);
+      if (await this.leaveForKeyHolders(roleName, delegation, cachedSigners, askFor)) {
+        this.roles.delete(roleName); // the published copy stays the current one
+        return;
+      }
+      doc.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, roleName));
       const extra = roleName === 'targets' ? bridge.get('targets') : undefined;
-      await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, cachedSigners, askFor, extra));
-      this.snapshot.signed.meta[metadataFileName(roleName)] = { version: doc.signed.version };
+      const bytes = await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, cachedSigners, askFor, extra));
+      // TUF 4.4: pin length and hash, so the targets key alone cannot swap the file in place.
+      this.snapshot.signed.meta[metadataFileName(roleName)] = metaFileFor(doc.signed.version, bytes);
+      this.loadedMeta.set(roleName, metaFileFor(doc.signed.version, bytes));
     });
+    for (const { message } of this.handedOver) options.log?.(`warning: ${message}`);
+    for (const [role, why] of this.restarted) {
+      options.log?.(`warning: ${role}: its published content does not meet its current keys (${why}); signing it afresh here: its earlier targets are dropped, re-sign the ones still wanted`);
+    }
     if (targetsRoles.length > 0 || this.dirty.has('snapshot')) {
+      await this.pinUnpinnedRoles();
       this.snapshot.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'snapshot'));
       const bytes = await this.putNextVersion('snapshot', this.snapshot, () => signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), cachedSigners, 'snapshot', bridge.get('snapshot')));
       this.timestamp.signed.meta['snapshot.json'] = { version: this.snapshot.signed.version, length: bytes.length, hashes: { sha256: sha256Hex(bytes) } };
@@ -297,6 +395,28 @@ export class TrustRepository {
     if (rootLast) await this.putRoots();
     this.dirty.clear();
     return written;
+  }
+
+  /**
+   * Upgrade a snapshot written before signet pinned hashes: every entry that
+   * records only a version gets the length and hash of the file as it loads
+   * now (verified by its delegator's keys first). A role that does not load
+   * (no longer delegated, below its threshold) keeps its entry as it is.
+   */
+  private async pinUnpinnedRoles(): Promise<void> {
+    const unpinned = Object.entries(this.snapshot.signed.meta).filter(([, meta]) => !pinsBytes(meta));
+    await forEachBounded(unpinned, LIMITS.publishConcurrency, async ([file, meta]) => {
+      const role = decodedRoleName(file);
+      if (role === undefined || metadataFileName(role) !== file) return;
+      try {
+        await this.role(role);
+      } catch (error) {
+        if (error instanceof VerificationError || error instanceof UsageError) return;
+        throw error;
+      }
+      const loaded = this.loadedMeta.get(role);
+      if (loaded && loaded.version === meta.version) this.snapshot.signed.meta[file] = loaded;
+    });
   }
 
   /** Write every pending root version, oldest first. */
@@ -372,10 +492,13 @@ export class TrustRepository {
       throw new VerificationError('metadata-format', `snapshot does not list ${file}`);
     }
     const fileName = metadataFileName(name, meta.version);
-    const bytes = await requireFile(this.store, fileName, LIMITS.targetsBytes);
+    // Bounded by the length the snapshot pins, when it pins one (a huge forged file fails before parsing).
+    const bytes = await requireFile(this.store, fileName, pinsBytes(meta) ? Math.min(meta.length!, LIMITS.targetsBytes) : LIMITS.targetsBytes);
+    // The writer refuses a role file that does not match its snapshot entry, as verifiers do.
     checkMetaFile(name, meta, bytes);
     const envelope = parseEnvelope<TargetsJSON>(bytes, 'targets', fileName);
     checkVersion(name, envelope.signed.version, meta.version);
+    this.loadedMeta.set(name, metaFileFor(meta.version, bytes));
     return envelope;
   }
 }

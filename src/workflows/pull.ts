@@ -25,6 +25,11 @@ export interface PullReport extends VerifiedImage {
 }
 
 export async function pullVerifiedImage(text: string, options: PullOptions, ctx: SignetContext): Promise<PullReport> {
+  if (options.bundle) {
+    // Air-gapped: the image and its trust metadata both come from the bundle.
+    const { pullFromBundle, parseSignedName } = await import('../bundle/bundle-pull.js');
+    return pullFromBundle(await parseSignedName(text), options.bundle, options.to, options, ctx);
+  }
   const [ref] = await parseReferences([text], {}, ctx);
   if (ref?.kind !== 'registry') throw new UsageError('bad-reference', `signet pull copies from a registry; "${text}" is not a registry reference`);
   const [group] = await groupByTrust([ref], options, ctx);
@@ -32,7 +37,7 @@ export async function pullVerifiedImage(text: string, options: PullOptions, ctx:
   const { registryClientFor } = await import('../registry/registry-source.js');
   const registry = ctx.registry ?? {};
   const client = registryClientFor(registry);
-  const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home };
+  const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home, scope: group.trust.scope };
   // Verification first: nothing is written unless the manifest is the signed one.
   const { verified, manifest } = await withTrustSession(source, async (session) => {
     const fetched: Manifest = await client.getManifest(ref as RegistryReference);
@@ -40,6 +45,7 @@ export async function pullVerifiedImage(text: string, options: PullOptions, ctx:
   });
   ctx.log(`verified ${verified.verified}; copying into ${options.to}`);
   const { pullImage } = await import('../registry/pull-image.js');
-  const result = await pullImage(client, ref, manifest, resolve(ctx.cwd, options.to));
+  // Progress goes to a terminal only (ctx.progress is unset in CI and with a redirected stderr).
+  const result = await pullImage(client, ref, manifest, resolve(ctx.cwd, options.to), ctx.progress && ((done, total) => ctx.progress?.('pulling blobs', done, total)));
   return { ...verified, dir: result.dir, manifests: result.manifests, blobs: result.blobs, bytes: result.bytes };
 }

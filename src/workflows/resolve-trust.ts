@@ -9,7 +9,7 @@ import { matchPolicy, readPolicy } from '../policy/trust-policy.js';
 import { readFileBounded } from '../store/atomic-file.js';
 import { parseRoot } from '../trust/root-chain.js';
 import type { Envelope, RootJSON } from '../metadata/types.js';
-import { UsageError } from '../errors.js';
+import { SignetError, UsageError } from '../errors.js';
 import { isRecord } from '../metadata/types.js';
 import { LIMITS } from '../limits.js';
 import { policyPathOf, type SignetContext } from './context.js';
@@ -29,6 +29,8 @@ export interface ResolvedTrust {
   pinnedRoot: Envelope<RootJSON>;
   /** Where the pin came from, for messages. */
   rootPath: string;
+  /** Host-less repository name keying the trusted state (see TrustSource.scope). */
+  scope: string;
 }
 
 /** Where a registry image lives; fills `{registry}` and `{repository}` in a store location. */
@@ -59,18 +61,36 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
   if (!rootPath) {
     throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pin one with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
   }
+  // The trusted state follows the repository, not the location (SECURITY.md
+  // "Trusted state identity"): its scope is host-less.
+  let scope = storeLocation.startsWith('oci://') && !isStoreTemplate(storeLocation) ? ociScope(storeLocation) : '';
   // `oci://{registry}/{repository}`: the trust repository next to the image, wherever it was copied.
   if (isStoreTemplate(storeLocation)) {
     if (!image) {
       throw new UsageError('store-template', `trust store ${storeLocation} is filled from an image's registry and repository, and ${name} names no registry image: pass --trust-repo oci://REGISTRY/REPOSITORY`);
     }
+    // One root, a trust repository per image: the memory is the signed name's, wherever the copy sits.
+    if (storeLocation.includes('{repository}')) scope = name;
     storeLocation = storeLocation.replaceAll('{registry}', image.registry).replaceAll('{repository}', image.repository);
   }
   const pinnedRootBytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
   if (pinnedRootBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${rootPath} does not exist: pin it again with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json`);
-  const pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
+  let pinnedRoot: Envelope<RootJSON>;
+  try {
+    pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
+  } catch (cause) {
+    // A pin that is not a root at all is a configuration error (exit 2), not a verdict.
+    throw new UsageError('bad-pinned-root', `${rootPath} is not a TUF root metadata file (${cause instanceof Error ? cause.message : String(cause)}); pass the root.json \`signet init\` wrote`, { cause });
+  }
   const store = await openStore(storeLocation, ctx.cwd, ctx.registry ?? {});
-  return { store, pinnedRootBytes, pinnedRoot, rootPath };
+  return { store, pinnedRootBytes, pinnedRoot, rootPath, scope };
+}
+
+/** An explicit `oci://host/repo` store: each registry repository is its own trust repository, a mirror keeps the path. */
+function ociScope(location: string): string {
+  const rest = location.slice('oci://'.length).replace(/\/+$/, '');
+  const slash = rest.indexOf('/');
+  return slash < 0 ? '' : rest.slice(slash + 1);
 }
 
 /** A store location with `{registry}` / `{repository}` placeholders, filled per image. */
@@ -85,16 +105,28 @@ export function trustAddHint(name: string, store = 'LOCATION'): string {
   return `signet trust add --scope ${quote(scope)} --store ${quote(store)} --root ROOT.json`;
 }
 
-/** Group items by the trust repository that covers them (one TUF refresh per group). */
+/**
+ * Group items by the trust repository that covers them (one TUF refresh per
+ * group). Without `onFailure` the first item no trust covers fails the whole
+ * call; with it, that item is handed to `onFailure` and left out.
+ */
 export async function groupByTrust<T extends { name: string }>(
   items: readonly T[],
   options: TrustOptions,
   ctx: SignetContext,
+  onFailure?: (item: T, error: SignetError) => void,
 ): Promise<Array<{ trust: ResolvedTrust; items: T[] }>> {
   const groups = new Map<string, { trust: ResolvedTrust; items: T[] }>();
   for (const item of items) {
-    const trust = await resolveTrust(item.name, options, ctx, imageLocationOf(item));
-    const key = `${trust.store.location}\n${trust.rootPath}`;
+    let trust: ResolvedTrust;
+    try {
+      trust = await resolveTrust(item.name, options, ctx, imageLocationOf(item));
+    } catch (error) {
+      if (!onFailure || !(error instanceof SignetError)) throw error;
+      onFailure(item, error);
+      continue;
+    }
+    const key = `${trust.store.location}\n${trust.rootPath}\n${trust.scope}`;
     const group = groups.get(key) ?? { trust, items: [] };
     group.items.push(item);
     groups.set(key, group);

@@ -17,11 +17,13 @@ import { registerRevoke } from './revoke.js';
 import { registerDelegation } from './delegation.js';
 import { registerKeyRotation } from './key-rotate.js';
 import { registerTimestamp } from './timestamp.js';
+import { registerRepair } from './repair.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
 import { registerBundle } from './bundle.js';
 import { registerTrust } from './trust.js';
 import { registerAdmission } from './admission/index.js';
+import { registerCompletion } from './completion.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -34,6 +36,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerBundle,
   registerDelegation,
   registerTimestamp,
+  registerRepair,
   registerStatus,
   registerTrust,
   registerDemo,
@@ -45,4 +48,5 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerMigrate,
   registerTuf,
   registerAdmission,
+  registerCompletion,
 ];

@@ -21,8 +21,9 @@ import { NotaryClient, countingRelay } from './support/notary.mjs';
 import { addSyntheticTags, measureLayout } from './support/bins-table.mjs';
 import { median, medianOf, medianOfAsync, run } from './support/measure.mjs';
 import { writeReport } from './support/report.mjs';
-import { measureFileHash } from './support/file-hash-bench.mjs';
+import { fileHashSection, measureFileHash } from './support/file-hash-bench.mjs';
 import { keysReport, measureKeys } from './support/keys-bench.mjs';
+import { measureSpeed, speedReport } from './support/speed-bench.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNET = join(ROOT, 'dist', 'signet.mjs');
@@ -34,6 +35,21 @@ const BIN_ROWS = QUICK ? [[0, 200], [8, 2000], [9, 2000]] : [[0, 1000], [8, 1000
 const PASS = 'bench passphrase, not a secret';
 
 const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+/**
+ * Sections that run after the core workloads (signing, verify, pull, start-up,
+ * bins), each `{ name, run(ctx) → data, report(data, results) → Markdown lines }`.
+ * ctx: { lib, root, work, home, env, signet(args), signetPath, registry, base,
+ * images, notary, log, quick, passphrase, results (the core's), generateLarge }.
+ * To add one: a module under bench/support/ and one line here.
+ * BENCH_SECTIONS=keys,speed runs only those sections (the core always runs).
+ */
+const SECTIONS = [
+  { name: 'files', run: (c) => measureFileHash({ work: c.work, signet: c.signet, signetPath: c.signetPath, env: c.env, quick: c.quick, log: c.log }), report: fileHashSection },
+  { name: 'keys', run: (c) => measureKeys({ lib: c.lib, work: c.work, signet: c.signet, log: c.log, quick: c.quick, passphrase: c.passphrase }), report: keysReport },
+  { name: 'speed', run: measureSpeed, report: speedReport },
+];
+const WANTED = process.env.BENCH_SECTIONS ? new Set(process.env.BENCH_SECTIONS.split(',')) : undefined;
 
 async function main() {
   if (!existsSync(SIGNET)) throw new Error(`${SIGNET} is missing: run \`node scripts/build.mjs\` (npm run bench does)`);
@@ -47,8 +63,9 @@ async function main() {
   // probe of the loopback (plain HTTP) registry on every run; not a workload.
   const env = { ...process.env, SIGNET_HOME: home, SIGNET_PASSPHRASE: PASS, NO_COLOR: '1' };
   delete env.SSL_CERT_FILE;
+  delete env.NODE_EXTRA_CA_CERTS; // the same for every node process, `node -e 0` included (speed section)
   const signet = (args, opts = {}) => run(process.execPath, [SIGNET, ...args], { env, cwd: work, ...opts });
-  const results = { machine, quick: QUICK, sign: [], verify: [], bulk: {}, more: {}, sha: {}, startup: {}, bins: [], notes: [] };
+  const results = { machine, quick: QUICK, sign: [], verify: [], bulk: {}, more: {}, sha: {}, startup: {}, bins: [], notes: [], sections: {} };
   const cleanups = [() => (process.env.BENCH_KEEP === '1' ? Promise.resolve(log(`kept ${work}`)) : rm(work, { recursive: true, force: true }))];
   const started = performance.now();
   // Ctrl-C: stop the servers we started before leaving.
@@ -211,7 +228,6 @@ async function main() {
 
     // 5. SHA-256 throughput: signet pull against sha256sum on the same bytes.
     results.sha = await measureSha(work, registry, base, images, signet, results);
-    results.files = await measureFileHash({ work, signet, signetPath: SIGNET, env, quick: QUICK, log });
 
     // 6. Start-up.
     log('start-up');
@@ -232,14 +248,19 @@ async function main() {
       results.bins.push(await measureLayout(lib, { bitLength, tags, base, cacheAllBins: bitLength === lib.DEFAULT_BIN_BIT_LENGTH }));
     }
 
-    // 8. Keys (issue 15): signatures/s per kind of key; a 1,000-tag sign with a token key.
-    results.keys = await measureKeys({ lib, work, signet, log, quick: QUICK, passphrase: PASS });
+    // 8. The sections.
+    const ctx = { lib, root: ROOT, work, home, env, signet, signetPath: SIGNET, registry, base, images, notary, log, quick: QUICK, passphrase: PASS, results, generateLarge };
+    for (const section of SECTIONS) {
+      if (WANTED && !WANTED.has(section.name)) continue;
+      log(`section ${section.name}`);
+      results.sections[section.name] = await section.run(ctx);
+    }
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error) => log(`cleanup: ${error.message}`));
   }
   results.totalMs = performance.now() - started;
   machine.loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  const text = [writeReport(results), ...keysReport(results.keys)].join('\n');
+  const text = [writeReport(results), ...SECTIONS.flatMap((section) => (results.sections[section.name] === undefined ? [] : section.report(results.sections[section.name], results)))].join('\n');
   process.stdout.write(text);
   if (!QUICK) await writeFile(join(ROOT, 'bench', 'RESULTS.md'), text);
   log(`done in ${(results.totalMs / 1000).toFixed(0)} s${QUICK ? ' (quick run: RESULTS.md not written)' : '; wrote bench/RESULTS.md'}`);

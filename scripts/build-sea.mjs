@@ -35,6 +35,9 @@ await build({
   // A SEA main script may require() only built-in modules: everything else is
   // bundled. `debug` (under tuf-js) tries the optional supports-color package,
   // which would print a SEA warning: it gets an empty module instead.
+  // pkcs11js is a native addon: a single executable cannot carry it, so PKCS#11
+  // token keys need the npm install (the CLI says so when one is used).
+  external: ['pkcs11js'],
   plugins: [{
     name: 'no-optional-supports-color',
     setup(b) {

@@ -1,6 +1,10 @@
 // Bundles the CLI and the library with esbuild. The CLI bundle keeps network
 // code (undici) in lazily imported chunks so local commands start fast.
+// `--types` also writes the library's type declarations to dist/types (tsc,
+// tsconfig.types.json); `npm pack` runs it (prepack).
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { chmodSync, rmSync } from 'node:fs';
 import { patchTufjsModels } from './patch-tufjs-models.mjs';
 
@@ -35,3 +39,8 @@ await build({
   entryPoints: { signet: 'src/cli/bin.ts', index: 'src/index.ts' },
 });
 chmodSync('dist/signet.mjs', 0o755);
+
+if (process.argv.includes('--types')) {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
+}

@@ -5,6 +5,7 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'skopeo', bins: ['skopeo'], why: 'tests push fixture images with skopeo' },
   { pkg: 'notary', bins: ['notary', 'notary-server'], why: 'Notary v1 interop and migration tests' },
   { pkg: 'openssl', bins: ['openssl'], why: 'throwaway TLS certificates for notary-server' },
+  { pkg: 'jq', bins: ['jq'], why: 'tests run the README\'s jq filters over `verify --json` as a deploy gate does' },
   { pkg: 'softhsm2', bins: ['softhsm2-util'], why: 'PKCS#11 token tests: keys on a SoftHSM2 token in a temp token directory' },
   { pkg: 'opensc', bins: ['pkcs11-tool'], why: 'token tests make a key outside signet with pkcs11-tool' },
   { pkg: 'g++', bins: ['g++'], why: 'the optional pkcs11js binding builds with node-gyp at npm install' },

@@ -59,6 +59,7 @@ export { pullImage, type PullResult } from './registry/pull-image.js';
 // verification
 export { withTrustSession, type TrustSession, type TrustSource } from './verify/trust-session.js';
 export { verifyManifest, type VerifiedImage } from './verify/verify-image.js';
+export { VERIFY_SCHEMA_VERSION, VERIFY_ERROR_CODES, verifyReport, type VerifyResult, type VerifiedResult, type RefusedResult, type VerifyReport, type VerifyOutcome } from './verify/verify-result.js';
 export { verifyFile, type VerifiedFile } from './verify/verify-file.js';
 export { ContentCheck, checkBytes, checkStream, type SignedContent, type ReceivedContent } from './verify/content-check.js';
 export { parseFileReference, type FileReference } from './files/file-reference.js';

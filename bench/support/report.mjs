@@ -3,7 +3,6 @@
 // side by side, ratios, and the issue's targets marked met or missed.
 
 import { fmtBytes, fmtMs, ratio } from './measure.mjs';
-import { fileHashSection } from './file-hash-bench.mjs';
 
 const KB = 1000;
 
@@ -79,8 +78,6 @@ export function writeReport(r) {
     [r.sha.what, fmtMs(r.sha.signetPullMs), mbps(r.sha.signetPullMs)],
     ...(r.sha.what.startsWith('signet pull') ? [["node:crypto streaming hash of the same file (signet's hashing path, one `node` process)", fmtMs(r.sha.hashOnlyMs), mbps(r.sha.hashOnlyMs)]] : []),
   ]);
-
-  if (r.files) for (const line of fileHashSection(r.files)) p(line);
 
   p('## Start-up');
   p();

@@ -18,6 +18,8 @@ export interface CreateRootOptions {
   expirySeconds?: Partial<Record<RoleType, number>>;
   version?: number;
   now: Date;
+  /** How a `keyFiles` entry becomes a key (default: a public key file; the CLI also takes keystore key ids). */
+  readKey?: (spec: string) => Promise<KeyJSON>;
 }
 
 export async function createRoot(options: CreateRootOptions): Promise<Envelope<RootJSON>> {
@@ -26,7 +28,8 @@ export async function createRoot(options: CreateRootOptions): Promise<Envelope<R
     const files = options.keyFiles.get(role) ?? [];
     if (files.length === 0) throw new UsageError('missing-role-keys', `no ${role} key given; pass --key ${role}=FILE (a public key from \`signet key export\`)`);
     const keys: KeyJSON[] = [];
-    for (const file of files) keys.push((await readPublicKeyFile(file)).key);
+    const readKey = options.readKey ?? (async (file: string) => (await readPublicKeyFile(file)).key);
+    for (const file of files) keys.push(await readKey(file));
     roles[role] = { keys, threshold: options.thresholds?.get(role) ?? 1 };
   }
   for (const role of options.thresholds?.keys() ?? []) {

@@ -11,6 +11,7 @@ import type { RegistryClientOptions } from '../registry/registry-options.js';
 import { DockerConfigCredentials, firstOf, staticCredentials } from '../registry/credentials.js';
 import { checkRegistryHost } from '../registry/reference.js';
 import { readFileBounded } from '../store/atomic-file.js';
+import { caCertificatesFrom } from '../registry/ca-pem.js';
 import { UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { VERSION } from '../version.js';
@@ -55,9 +56,7 @@ async function readPem(io: CliIO, file: string, what: string): Promise<string> {
   const path = resolve(io.cwd, file);
   const bytes = await readFileBounded(path, LIMITS.configFileBytes);
   if (bytes === undefined) throw new UsageError('no-ca-file', `${what} ${path} does not exist`);
-  const text = bytes.toString('utf8');
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError('bad-ca-file', `${what} ${path} holds no PEM certificate`);
-  return text;
+  return caCertificatesFrom(bytes.toString('utf8'), `${what} ${path}`);
 }
 
 const MAX_TIMEOUT_SECONDS = 24 * 3600;

@@ -54,6 +54,11 @@ export class KeyRing {
     return (await this.store()).generate(role, repository, this.passphrases, now, this.options.algorithm ?? 'ed25519');
   }
 
+  /** Delete a software key this ring made (init removes the keys of an attempt that published nothing). */
+  async remove(keyId: string): Promise<void> {
+    await this.keystore.remove(keyId);
+  }
+
   /** True when this machine holds the private half of `keyId` (in a file or on a token). */
   async holds(keyId: string): Promise<boolean> {
     return (await this.store()).has(keyId);

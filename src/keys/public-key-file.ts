@@ -1,6 +1,9 @@
-// Public key files, the only thing that leaves a key holder's machine before
-// a root is signed: signet's export (signet-public-key/v1), a bare TUF key
-// object, or an SPKI PEM (ed25519 or ECDSA P-256). Each is read bounded, symlinks refused.
+// The one parser of public key files, wherever a key is named (root create,
+// delegation add, key rotate, root rotate …; see public-key-input.ts): signet's
+// export (signet-public-key/v1, what `key generate --public-out` and `key
+// export` write), a bare TUF key object, `{ "public": <TUF key> }`, or an SPKI
+// PEM (ed25519 or ECDSA P-256). Each is read bounded, symlinks refused; key
+// types are handled in key-schemes.ts.
 
 import { createPublicKey } from 'node:crypto';
 import type { KeyJSON } from '../metadata/types.js';
@@ -59,7 +62,8 @@ export function parsePublicKey(bytes: Uint8Array, where: string): PublicKeyRead 
     if (typeof doc['role'] === 'string') read.role = doc['role'];
     return read;
   }
-  const key = checkKey(doc, where);
+  // `{ "public": <TUF key> }` (other tools' key documents), else a bare TUF key object.
+  const key = checkKey(isRecord(doc['public']) && !isRecord(doc['keyval']) ? doc['public'] : doc, where);
   return { keyId: keyIdOf(key), key };
 }
 

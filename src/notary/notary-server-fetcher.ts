@@ -2,10 +2,11 @@
 // `GET /v2/<gun>/_trust/tuf/<role>.json`, by version `<n>.<role>.json` and by
 // checksum `<role>.<sha256>.json`, with bounded bodies and token auth.
 
-import { rootCertificates } from 'node:tls';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { drainFlowing } from '../registry/flowing-body.js';
+import { createDispatcher } from '../registry/proxy-dispatcher.js';
+import type { RegistryClientOptions } from '../registry/registry-options.js';
 import { basicAuthorization, parseBearerChallenge, tokenFromResponse, tokenUrl, type BasicCredentials } from './bearer-auth.js';
 import { checkRelativeName, type NotaryFetcher, type NotaryFileRequest } from './notary-fetcher.js';
 import { checkNotaryRoleName } from './notary-role-names.js';
@@ -22,6 +23,8 @@ export interface NotaryServerOptions {
   credentialLookup?: () => Promise<BasicCredentials | undefined>;
   /** Per-request timeout in milliseconds. */
   timeoutMs?: number;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as the registry client reads them. */
+  proxy?: RegistryClientOptions['proxy'];
 }
 
 type Undici = typeof import('undici');
@@ -147,9 +150,12 @@ export class NotaryServerFetcher implements NotaryFetcher {
       const module = (await import('undici')) as Undici & { default?: Undici };
       const undici = typeof module.Agent === 'function' ? module : (module.default as Undici);
       const timeout = this.options.timeoutMs ?? 30_000;
-      // Extra CAs are added to the system roots, never in place of them.
-      const connect = this.options.ca === undefined ? {} : { ca: [...rootCertificates, ...[this.options.ca].flat().map(String)] };
-      const dispatcher = new undici.Agent({ connect, headersTimeout: timeout, bodyTimeout: timeout });
+      // The registry client's pool choice: proxies and extra CAs (added to the system roots) alike.
+      const dispatcher = createDispatcher({
+        agent: { headersTimeout: timeout, bodyTimeout: timeout },
+        ...(this.options.ca === undefined ? {} : { caCertificates: [this.options.ca].flat().map(String) }),
+        ...(this.options.proxy ? { proxy: this.options.proxy } : {}),
+      });
       this.client = { undici, dispatcher };
     }
     return this.client;

@@ -3,8 +3,8 @@
 // redirects that drop credentials when they leave the origin. It does no
 // verification; network failures become InconclusiveError (exit 3).
 
-import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from './undici-core.js';
+import type { Dispatcher } from './undici-core.js';
+import { createDispatcher } from './proxy-dispatcher.js';
 import { InconclusiveError, SignetError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { DEFAULT_DEADLINE_MS, DEFAULT_MIN_BYTES_PER_SECOND, type RegistryClientOptions } from './registry-options.js';
@@ -158,14 +158,9 @@ export class HttpTransport {
 
   constructor(options: RegistryClientOptions = {}) {
     const timeout = options.timeoutMs ?? 30_000;
-    const ca = options.caCertificates && options.caCertificates.length > 0 ? [...rootCertificates, ...options.caCertificates] : undefined;
-    const connect = { timeout: Math.min(options.connectTimeoutMs ?? 10_000, options.deadlineMs ?? DEFAULT_DEADLINE_MS), ...(ca ? { ca } : {}) };
-    const agentOptions = { connect, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 30_000, connections: 16 };
-    const proxy = options.proxy;
-    // Explicit '' values keep undici from reading the environment itself.
-    this.dispatcher = proxy && (proxy.httpProxy || proxy.httpsProxy)
-      ? new EnvHttpProxyAgent({ ...agentOptions, ...(ca ? { requestTls: { ca } } : {}), httpProxy: proxy.httpProxy ?? '', httpsProxy: proxy.httpsProxy ?? '', noProxy: proxy.noProxy ?? '' })
-      : new Agent(agentOptions);
+    const connect = { timeout: Math.min(options.connectTimeoutMs ?? 10_000, options.deadlineMs ?? DEFAULT_DEADLINE_MS) };
+    const agent = { connect, headersTimeout: timeout, bodyTimeout: timeout, keepAliveTimeout: 30_000, connections: 16 };
+    this.dispatcher = createDispatcher({ agent, ...(options.caCertificates ? { caCertificates: options.caCertificates } : {}), ...(options.proxy ? { proxy: options.proxy } : {}) });
     this.limiter = new Limiter(options.concurrency ?? 8);
     this.maxAttempts = Math.max(1, Math.min(options.maxAttempts ?? LIMITS.maxAttempts, 10));
     this.retryDelayMs = options.retryDelayMs ?? 250;

@@ -26,6 +26,9 @@ export interface PullResult {
   bytes: number;
 }
 
+/** What a pull reads from: manifests by digest and blobs, each checked (a registry, or a bundle's layout). */
+export type BlobClient = Pick<RegistryClient, 'getManifest' | 'fetchBlob'>;
+
 /** Nested indexes followed below the top manifest. */
 const MAX_INDEX_DEPTH = 2;
 /** Blob downloads at once (each also takes a slot of the client's limiter). */
@@ -36,7 +39,7 @@ const BLOB_CONCURRENCY = 4;
  * at `dir`, tagged with the reference's tag. Throws VerificationError when any
  * byte differs from what the verified manifest names; nothing half-written stays.
  */
-export async function pullImage(client: RegistryClient, ref: RegistryReference, manifest: Manifest, dir: string): Promise<PullResult> {
+export async function pullImage(client: BlobClient, ref: RegistryReference, manifest: Manifest, dir: string): Promise<PullResult> {
   const exists = await fs.stat(dir).then((s) => s, () => undefined);
   if (exists && !exists.isDirectory()) throw new UsageError('bad-destination', `${dir} exists and is not a directory`);
   const fresh = !exists || (await fs.readdir(dir)).length === 0;
@@ -58,7 +61,7 @@ export async function pullImage(client: RegistryClient, ref: RegistryReference, 
   }
 }
 
-async function copyInto(client: RegistryClient, ref: RegistryReference, top: Manifest, layout: OciLayout): Promise<Omit<PullResult, 'dir'>> {
+async function copyInto(client: BlobClient, ref: RegistryReference, top: Manifest, layout: OciLayout): Promise<Omit<PullResult, 'dir'>> {
   const manifests: Manifest[] = [];
   await collect(client, ref, top, 0, manifests);
   const blobs = new Map<string, Descriptor>();
@@ -77,7 +80,7 @@ async function copyInto(client: RegistryClient, ref: RegistryReference, top: Man
 }
 
 /** The manifest and, for an index, every manifest it lists, fetched by digest and checked against the descriptor. */
-async function collect(client: RegistryClient, ref: RegistryReference, manifest: Manifest, depth: number, out: Manifest[]): Promise<void> {
+async function collect(client: BlobClient, ref: RegistryReference, manifest: Manifest, depth: number, out: Manifest[]): Promise<void> {
   out.push(manifest);
   if (!INDEX_TYPES.has(manifest.mediaType)) return;
   if (depth >= MAX_INDEX_DEPTH) throw new VerificationError('index-too-deep', `${ref.text}: indexes nested more than ${MAX_INDEX_DEPTH} deep`);
@@ -106,7 +109,7 @@ function referencedBlobs(manifest: Manifest): Descriptor[] {
 }
 
 /** Stream one blob into the layout; returns bytes downloaded (0 when already present and intact). */
-async function copyBlob(client: RegistryClient, ref: RegistryReference, d: Descriptor, layout: OciLayout): Promise<number> {
+async function copyBlob(client: BlobClient, ref: RegistryReference, d: Descriptor, layout: OciLayout): Promise<number> {
   const final = join(layout.dir, 'blobs', 'sha256', d.digest.slice('sha256:'.length));
   if (await fileMatches(final, d)) return 0;
   const temp = `${final}.${randomBytes(6).toString('hex')}.partial`;

@@ -72,8 +72,35 @@ async function writeSyncedTemp(path: string, bytes: Uint8Array | string, mode: n
   return temp;
 }
 
-/** fsync a directory so a rename in it survives a crash (best effort where refused). */
-export async function syncDirectory(dir: string): Promise<void> {
+/** Per directory: the fsync not yet started (shared by every caller since), and the one running. */
+const queuedSyncs = new Map<string, Promise<void>>();
+const runningSyncs = new Map<string, Promise<void>>();
+
+/**
+ * fsync a directory so a rename in it survives a crash (best effort where
+ * refused). Resolves after an fsync that started after this call; callers
+ * that arrive while one is queued share it, so a publish of 512 bins costs a
+ * few directory fsyncs, not 512.
+ */
+export function syncDirectory(dir: string): Promise<void> {
+  const queued = queuedSyncs.get(dir);
+  if (queued) return queued;
+  const before = runningSyncs.get(dir) ?? Promise.resolve();
+  const next = before
+    .catch(() => undefined)
+    .then(() => {
+      queuedSyncs.delete(dir);
+      const running = syncDirectoryNow(dir);
+      runningSyncs.set(dir, running);
+      return running.finally(() => {
+        if (runningSyncs.get(dir) === running) runningSyncs.delete(dir);
+      });
+    });
+  queuedSyncs.set(dir, next);
+  return next;
+}
+
+async function syncDirectoryNow(dir: string): Promise<void> {
   const handle = await fs.open(dir, constants.O_RDONLY);
   try {
     await handle.sync();

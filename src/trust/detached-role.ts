@@ -66,7 +66,8 @@ export async function summarize(repo: TrustRepository, file: DetachedRole): Prom
   const role = file[DETACHED_FIELD].role;
   const found = await requireDelegation(repo, role);
   const listed = Object.hasOwn(repo.snapshot.signed.meta, metadataFileName(role));
-  const published = listed ? await repo.role(role) : { signed: { targets: {} as TargetsJSON['targets'] } };
+  // A published copy that no longer meets the role's keys (rotated elsewhere) counts as empty: the file restarts it.
+  const published = (listed ? await repo.roleIfVerifiable(role) : undefined) ?? { signed: { targets: {} as TargetsJSON['targets'] } };
   const now = new Set(Object.keys(file.signed.targets));
   const then = new Set(Object.keys(published.signed.targets));
   return {

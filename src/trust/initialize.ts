@@ -29,14 +29,19 @@ export interface InitializeOptions {
   bins?: BinsOptions;
 }
 
+/** Throws UsageError('store-not-empty') when `store` already holds metadata (checked again under the lock by initializeRepository). */
+export async function requireEmptyStore(store: MetadataStore): Promise<void> {
+  const existing = (await store.list()).filter((name) => name.endsWith('.json'));
+  if (existing.length > 0) {
+    throw new UsageError('store-not-empty', `${store.location} already holds trust metadata (${existing.length} files); choose an empty location`);
+  }
+}
+
 /** Publish version 1 of every top-level role. `root` must already meet its threshold. */
 export async function initializeRepository(store: MetadataStore, root: Envelope<RootJSON>, options: InitializeOptions): Promise<void> {
   requireThreshold(rootThreshold(root));
   await store.withLock(async () => {
-    const existing = (await store.list()).filter((name) => name.endsWith('.json'));
-    if (existing.length > 0 && !options.force) {
-      throw new UsageError('store-not-empty', `${store.location} already holds trust metadata (${existing.length} files); choose an empty location`);
-    }
+    if (!options.force) await requireEmptyStore(store);
     const { now, signers } = options;
     const expires = (role: string) => expiryAfter(now, expirySecondsFor(root.signed, role));
     const sign = async (role: string, envelope: Envelope<unknown>) => {

@@ -54,7 +54,7 @@ export async function rotateRoleKeys(repo: TrustRepository, role: string, change
     if (role === 'targets') await binsFollowTargetsKeys(repo, { oldKeyIds: entry.keyids, newKeyIds: keyIds, threshold, keys: next.signed.keys });
     repo.setRoot(next);
     // Re-sign the role with its new keys (and everything above it).
-    if (role !== 'root') repo.markDirty(role);
+    if (role !== 'root') repo.markKeysChanged(role);
     return { role, changedIn: 'root', rootVersion: next.signed.version, keyIds, threshold, added: addIds, removed: [...change.remove], restarted: false };
   }
 
@@ -77,7 +77,8 @@ export async function rotateRoleKeys(repo: TrustRepository, role: string, change
   found.entry.threshold = threshold;
   pruneKeys(delegations);
   repo.markDirty(found.delegator);
-  repo.markDirty(role);
+  // Re-signed here when this machine holds the new keys, else left for their holder (the delegator's signature is what changes trust).
+  repo.markKeysChanged(role);
   return { role, changedIn: found.delegator, keyIds, threshold, added: addIds, removed: [...change.remove], restarted };
 }
 

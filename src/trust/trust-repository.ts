@@ -68,6 +68,14 @@ export class TrustRepository {
   snapshot: Envelope<SnapshotJSON>;
   private readonly roles = new Map<string, Envelope<TargetsJSON>>();
   private readonly dirty = new Set<string>();
+  /**
+   * Roles whose keys changed (or that restarted) but whose content this
+   * machine did not edit: publish re-signs them when it holds their keys, and
+   * otherwise leaves them to the holders of their new keys (see handedOver).
+   */
+  private readonly handOver = new Set<string>();
+  /** Roles restarted empty in this edit: their old published content must never count again. */
+  private readonly wasReset = new Set<string>();
   /** The newest root in the store, as loaded or last written. */
   private publishedRoot: Envelope<RootJSON>;
   /** Root versions set since then, in order (each must be written, or the chain breaks). */
@@ -144,7 +152,8 @@ export class TrustRepository {
   /** Add or replace a target in `role` (default: where `roleFor` puts it). */
   async addTarget(entry: TargetEntry, role?: string): Promise<void> {
     const roleName = role ?? this.roleFor(entry.name);
-    const doc = await this.role(roleName);
+    const doc = await this.roleToSign(roleName);
+    this.handOver.delete(roleName);
     const file: TargetFileJSON = { length: entry.length, hashes: { sha256: entry.sha256, ...(entry.sha512 ? { sha512: entry.sha512 } : {}) } };
     if (entry.custom) file.custom = entry.custom;
     doc.signed.targets[entry.name] = file;
@@ -163,6 +172,7 @@ export class TrustRepository {
         delete doc.signed.targets[name];
         removed.push(name);
         this.dirty.add(roleName);
+        this.handOver.delete(roleName);
       }
     }
     return removed;
@@ -204,6 +214,9 @@ export class TrustRepository {
     envelope.signed.version = listed?.version ?? 0;
     this.roles.set(name, envelope);
     this.dirty.add(name);
+    // Nothing was signed into it here yet: its key holders may be the ones to publish it (see markKeysChanged).
+    this.handOver.add(name);
+    this.wasReset.add(name);
     return envelope;
   }
 
@@ -228,6 +241,69 @@ export class TrustRepository {
   /** Mark a role as edited, so publish re-signs it (and the roles above it). */
   markDirty(role: string): void {
     this.dirty.add(role);
+    this.handOver.delete(role);
+  }
+
+  /**
+   * Mark a role whose keys changed (or that was restarted) without its content
+   * being edited here: publish re-signs it with its new keys when this machine
+   * holds them, else leaves its published copy for the holders of those keys
+   * (recorded in `handedOver`). This is how a delegator rotates a delegation to
+   * a key that never leaves another machine. Top-level `targets` is left only
+   * when its published copy already meets its new keys (else every image would
+   * stop verifying); otherwise publish fails naming the missing key.
+   */
+  markKeysChanged(role: string): void {
+    if (!this.dirty.has(role)) this.handOver.add(role);
+    this.dirty.add(role);
+  }
+
+  /** Roles the last publish left for the holders of their new keys, with what that means for verifiers. */
+  readonly handedOver: Array<{ role: string; stillVerifies: boolean; message: string }> = [];
+
+  /**
+   * Delegated roles this machine signs afresh because their published content
+   * no longer meets their delegation's keys (after a rotation elsewhere), with
+   * the reason. Their earlier targets are dropped, never re-signed unverified.
+   */
+  readonly restarted = new Map<string, string>();
+
+  /** The role to add targets to: a delegated role whose published copy no longer verifies starts afresh. */
+  private async roleToSign(name: string): Promise<Envelope<TargetsJSON>> {
+    try {
+      return await this.role(name);
+    } catch (error) {
+      if (name === 'targets' || !(error instanceof VerificationError) || error.code !== 'below-threshold') throw error;
+      this.restarted.set(name, error.message);
+      return this.resetRole(name);
+    }
+  }
+
+  /**
+   * Whether publish may leave `roleName` unsigned here: only a hand-over role
+   * (keys changed, content not edited) for which this machine lacks the keys.
+   */
+  private async leaveForKeyHolders(roleName: string, delegation: { keys: Record<string, KeyJSON>; role: RoleKeysJSON }, signers: SignerProvider, askFor: string): Promise<boolean> {
+    if (!this.handOver.has(roleName)) return false;
+    try {
+      await availableSigners(roleName, delegation.role, signers, askFor);
+      return false;
+    } catch (error) {
+      if (!(error instanceof UsageError) || error.code !== 'missing-signing-key') throw error;
+    }
+    const file = metadataFileName(roleName);
+    const listed = Object.hasOwn(this.snapshot.signed.meta, file) ? this.snapshot.signed.meta[file] : undefined;
+    const published = listed ? await this.fetchRole(roleName) : undefined;
+    const stillVerifies = published !== undefined && checkThreshold(roleName, published, delegation.keys, delegation.role).met;
+    // Top-level targets that no longer verifies would stop every image; a restarted role whose old
+    // content verifies under its new keys (the same key re-added) would bring that content back.
+    if ((roleName === 'targets' && !stillVerifies) || (stillVerifies && this.wasReset.has(roleName))) return false;
+    const count = published ? Object.keys(published.signed.targets).length : 0;
+    const message = stillVerifies
+      ? `${roleName}: its new key is not on this machine; its published v${listed!.version} still meets its keys and stays until a key holder signs it`
+      : `${roleName}: its new key is not on this machine, so it is left for the key holder: its published ${listed ? `v${listed.version} (${count} target(s), signed by keys it no longer trusts) stops verifying` : 'metadata does not exist yet'} until a holder of the new key signs it (\`signet sign --role ${roleName} IMAGE\`, which starts it afresh). For no gap, add the new key with --keep, let its holder sign, then remove the old key.`;
+    this.handedOver.push({ role: roleName, stillVerifies, message });
+    return true;
   }
 
   /** Replace root with the next version (already signed by the caller's root keys). */
@@ -273,12 +349,20 @@ export class TrustRepository {
       const doc = await this.role(roleName);
       const delegation = roleName === 'targets' ? { keys: this.root.signed.keys, role: roleKeys(this.root, 'targets') } : await this.delegationOf(roleName);
       if (!delegation) throw new UsageError('unknown-role', `role ${roleName} is no longer delegated`);
-      doc.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, roleName));
       const askFor = this.signerRoleFor(roleName, delegation.role);
+      if (await this.leaveForKeyHolders(roleName, delegation, cachedSigners, askFor)) {
+        this.roles.delete(roleName); // the published copy stays the current one
+        return;
+      }
+      doc.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, roleName));
       const extra = roleName === 'targets' ? bridge.get('targets') : undefined;
       await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, cachedSigners, askFor, extra));
       this.snapshot.signed.meta[metadataFileName(roleName)] = { version: doc.signed.version };
     });
+    for (const { message } of this.handedOver) options.log?.(`warning: ${message}`);
+    for (const [role, why] of this.restarted) {
+      options.log?.(`warning: ${role}: its published content does not meet its current keys (${why}); signing it afresh here: its earlier targets are dropped, re-sign the ones still wanted`);
+    }
     if (targetsRoles.length > 0 || this.dirty.has('snapshot')) {
       this.snapshot.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'snapshot'));
       const bytes = await this.putNextVersion('snapshot', this.snapshot, () => signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), cachedSigners, 'snapshot', bridge.get('snapshot')));

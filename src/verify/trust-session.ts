@@ -30,6 +30,8 @@ export interface TargetInfo {
   length: number;
   hashes: Record<string, string>;
   custom: Record<string, unknown>;
+  /** The role whose verified targets metadata lists it (`targets`, a delegated role or a bin). */
+  role?: string;
 }
 
 export interface TrustSession {
@@ -80,11 +82,41 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
           throw classifyTufError(error, own, location);
         }
         if (!info) return undefined;
-        return { name, length: info.length, hashes: { ...info.hashes }, custom: { ...(info.custom ?? {}) } };
+        const found: TargetInfo = { name, length: info.length, hashes: { ...info.hashes }, custom: { ...(info.custom ?? {}) } };
+        const role = signingRoleOf(updater, name, info);
+        if (role !== undefined) found.role = role;
+        return found;
       },
     };
     return work(session);
   });
+}
+
+/** The view of tuf-js's trusted set that signingRoleOf reads (a private field of Updater in tuf-js 6). */
+interface TrustedSetView {
+  getRole(name: string): { signed?: { targets?: Record<string, unknown> } } | undefined;
+  snapshot?: { signed: { meta: Record<string, unknown> } };
+}
+
+/**
+ * Which verified role `info` came from. tuf-js's walk (TUF 5.6.7) returns the
+ * very TargetFile object held in the role that listed it, so the role is
+ * found by identity among the roles tuf-js verified: no second walk, no
+ * second trust decision, and no ambiguity when two roles list the same name.
+ */
+function signingRoleOf(updater: Updater, name: string, info: TargetFile): string | undefined {
+  const set = (updater as unknown as { trustedSet?: TrustedSetView }).trustedSet;
+  if (!set) return undefined;
+  const holds = (role: string) => {
+    const targets = set.getRole(role)?.signed?.targets;
+    return targets !== undefined && Object.hasOwn(targets, name) && targets[name] === info;
+  };
+  if (holds('targets')) return 'targets';
+  for (const file of Object.keys(set.snapshot?.signed.meta ?? {})) {
+    const role = file.endsWith('.json') ? file.slice(0, -'.json'.length) : file;
+    if (role !== 'targets' && holds(role)) return role;
+  }
+  return undefined;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface VerifiedFile {
   hashes: Partial<Record<HashAlgorithm, string>>;
   /** `target@sha256:…`: the verified name and digest. */
   verified: string;
+  /** The role that signed the target (see VerifiedResult.role). */
+  role: string;
   custom: Record<string, unknown>;
 }
 
@@ -53,5 +55,5 @@ export async function verifyFile(session: TrustSession, ref: FileReference): Pro
     throw error;
   }
   const digest = found.hashes.sha256 ? `sha256:${found.hashes.sha256}` : `sha512:${found.hashes.sha512}`;
-  return { kind: 'file', reference: ref.text, target, digest, size: found.length, hashes: found.hashes, verified: `${target}@${digest}`, custom: info.custom };
+  return { kind: 'file', reference: ref.text, target, digest, size: found.length, hashes: found.hashes, verified: `${target}@${digest}`, role: info.role ?? 'unknown', custom: info.custom };
 }

@@ -19,6 +19,8 @@ export interface VerifiedImage {
   mediaType: string;
   /** What to deploy: `name@sha256:…` (with the registry host for registry references). */
   verified: string;
+  /** The role that signed the target (`unknown` only if tuf-js changed how it hands targets back). */
+  role: string;
   custom: Record<string, unknown>;
 }
 
@@ -52,6 +54,17 @@ export async function verifyManifest(session: TrustSession, ref: ImageReference,
     size: manifest.bytes.length,
     mediaType: manifest.mediaType,
     verified: `${where}@${manifest.digest}`,
+    role: info.role ?? 'unknown',
     custom: info.custom,
   };
+}
+
+/**
+ * For a verifier, an image whose tag or digest is not in the registry or
+ * layout is nothing to deploy: a verification failure (exit 1), not a usage
+ * error. Other errors pass through unchanged.
+ */
+export function asMissingImage(error: SignetError): SignetError {
+  if (error.code !== 'no-such-image' && error.code !== 'not-found') return error;
+  return new VerificationError('image-not-found', `${error.message}; nothing to deploy`, { cause: error });
 }

@@ -44,7 +44,7 @@ export async function addDelegationWorkflow(name: string, options: AddDelegation
   let held = 0;
   for (const key of keys) if (await ctx.keys.holds(keyIdOf(key))) held++;
   const signers = ctx.keys.signers;
-  const restarted = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) }, async (repo) => {
+  const restarted = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, trust.store) }, async (repo) => {
     const spec = { name, keys, paths: withDigestPatterns(options.paths), threshold, terminating: options.terminating ?? false, ...(options.delegator ? { delegator: options.delegator } : {}) };
     const again = await addDelegation(repo, spec);
     if (held >= threshold) await repo.role(name);
@@ -58,7 +58,7 @@ export async function addDelegationWorkflow(name: string, options: AddDelegation
 export async function removeDelegationWorkflow(name: string, options: RepositoryOptions, ctx: SignetContext): Promise<{ trustRepository: string; removed: DelegationInfo }> {
   const trust = await resolveRepository(options, ctx);
   const signers = ctx.keys.signers;
-  const removed = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) }, (repo) => removeDelegation(repo, name));
+  const removed = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, trust.store) }, (repo) => removeDelegation(repo, name));
   return { trustRepository: trust.store.location, removed };
 }
 
@@ -87,7 +87,7 @@ export async function inspectDelegationFile(path: string, options: RepositoryOpt
 export async function publishDelegationFile(path: string, options: RepositoryOptions, ctx: SignetContext): Promise<DetachedSummary & { trustRepository: string }> {
   const { file, trust } = await openDetached(path, options, ctx);
   const signers = ctx.keys.signers;
-  const summary = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, memory: publishMemoryFor(ctx, trust.store) }, (repo) => publishDetached(repo, file, ctx.now));
+  const summary = await updateRepository(trust.store, trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, trust.store) }, (repo) => publishDetached(repo, file, ctx.now));
   return { ...summary, trustRepository: trust.store.location };
 }
 

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { KeyInfo } from '../keys/keystore.js';
 import { buildRoot } from '../trust/root-builder.js';
-import { initializeRepository } from '../trust/initialize.js';
+import { initializeRepository, requireEmptyStore } from '../trust/initialize.js';
 import { signEnvelope } from '../metadata/signing.js';
 import type { Envelope, RoleType, RootJSON } from '../metadata/types.js';
 import type { MetadataStore } from '../store/metadata-store.js';
@@ -22,6 +22,7 @@ import { addPolicyEntry } from '../policy/trust-policy.js';
 import { policyPathOf, rootsDirOf, type SignetContext } from './context.js';
 import { shortKeyId } from '../keys/key-id.js';
 import { DEFAULT_BIN_BIT_LENGTH, type BinsOptions } from '../trust/bins-layout.js';
+import { LIMITS } from '../limits.js';
 
 export interface InitOptions {
   /** Seconds each role stays valid when signed (defaults from BRIEF.md). */
@@ -50,12 +51,46 @@ export interface InitResult {
 export async function initTrustRepository(location: string, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
   const store = await openStore(location, ctx.cwd, ctx.registry ?? {});
   if (options.rootFile) return initFromCeremonyRoot(store, resolve(ctx.cwd, options.rootFile), options, ctx);
+  // Refuse a used store before generating keys for it (initializeRepository checks again under the lock).
+  await requireEmptyStore(store);
   const keys = new Map<RoleType, KeyInfo>();
-  for (const role of TOP_LEVEL_ROLES) {
-    const info = await ctx.keys.generate(role, store.location, ctx.now);
-    ctx.log(`generated ${role} key ${shortKeyId(info.keyId)}`);
-    keys.set(role, info);
+  try {
+    for (const role of TOP_LEVEL_ROLES) {
+      const info = await ctx.keys.generate(role, store.location, ctx.now);
+      ctx.log(`generated ${role} key ${shortKeyId(info.keyId)}`);
+      keys.set(role, info);
+    }
+    return await initializeWithKeys(store, keys, options, ctx);
+  } catch (error) {
+    await removeUnpublishedKeys(store, [...keys.values()], ctx);
+    throw error;
   }
+}
+
+/**
+ * A failed init must not leave orphan keys: when the store holds no
+ * timestamp (nothing was published), the keys generated for this attempt are
+ * removed, so a retry starts clean. When the store cannot be checked they are
+ * kept (they might sign a published repository) and listed.
+ */
+async function removeUnpublishedKeys(store: MetadataStore, generated: readonly KeyInfo[], ctx: SignetContext): Promise<void> {
+  if (generated.length === 0) return;
+  let published: boolean | undefined;
+  try {
+    published = (await store.get('timestamp.json', LIMITS.timestampBytes)) !== undefined;
+  } catch {
+    published = undefined;
+  }
+  const ids = generated.map((k) => shortKeyId(k.keyId)).join(', ');
+  if (published === false) {
+    for (const key of generated) await ctx.keys.remove(key.keyId).catch(() => undefined);
+    ctx.log(`removed the ${generated.length} key(s) generated for this attempt (${ids}); nothing was published`);
+  } else {
+    ctx.log(`kept the key(s) generated for this attempt (${ids}): ${published ? 'the store holds a timestamp' : 'the store could not be checked'}; \`signet key remove KEYID\` removes them`);
+  }
+}
+
+async function initializeWithKeys(store: MetadataStore, keys: Map<RoleType, KeyInfo>, options: InitOptions, ctx: SignetContext): Promise<InitResult> {
   const spec = { keys: [] as KeyInfo['publicKey'][], threshold: 1 };
   const roles = Object.fromEntries(TOP_LEVEL_ROLES.map((role) => [role, { ...spec, keys: [keys.get(role)!.publicKey] }])) as Record<RoleType, typeof spec>;
   const rootSpec: Parameters<typeof buildRoot>[0] = { roles, now: ctx.now };

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { readFileBounded } from '../store/atomic-file.js';
+import { caCertificatesFrom } from '../registry/ca-pem.js';
 import type { BasicCredentials } from '../notary/bearer-auth.js';
 import { loadNotaryCollection, type NotaryCollection } from '../notary/notary-client.js';
 import { TrustDirectoryFetcher, type NotaryFetcher } from '../notary/notary-fetcher.js';
@@ -59,8 +60,13 @@ export async function openNotaryCollection(gun: string, options: NotarySourceOpt
     const serverOptions: ConstructorParameters<typeof NotaryServerFetcher>[0] = { server: options.server as string, gun };
     // --tls-ca for the Notary server, plus the registry CAs (--ca-file, SSL_CERT_FILE).
     const registryCas = (ctx.registry as RegistryClientOptions | undefined)?.caCertificates ?? [];
-    const cas = [...(options.tlsCa ? [await readTrustInput(options.tlsCa, ctx)] : []), ...registryCas];
+    const tlsCa = options.tlsCa ? [caCertificatesFrom(await readTrustInput(options.tlsCa, ctx), `--tls-ca ${resolve(ctx.cwd, options.tlsCa)}`)] : [];
+    const cas = [...tlsCa, ...registryCas];
     if (cas.length > 0) serverOptions.ca = cas;
+    // HTTPS_PROXY / NO_PROXY and --timeout, as for registry traffic.
+    const registry = ctx.registry as RegistryClientOptions | undefined;
+    if (registry?.proxy) serverOptions.proxy = registry.proxy;
+    if (registry?.timeoutMs !== undefined) serverOptions.timeoutMs = registry.timeoutMs;
     if (options.credentials) serverOptions.credentials = options.credentials;
     // As docker does for Content Trust: the registry's credentials (flags, docker config) answer the token realm.
     const source = (ctx.registry as RegistryClientOptions | undefined)?.credentials;

@@ -25,6 +25,11 @@ export interface PullReport extends VerifiedImage {
 }
 
 export async function pullVerifiedImage(text: string, options: PullOptions, ctx: SignetContext): Promise<PullReport> {
+  if (options.bundle) {
+    // Air-gapped: the image and its trust metadata both come from the bundle.
+    const { pullFromBundle, parseSignedName } = await import('../bundle/bundle-pull.js');
+    return pullFromBundle(await parseSignedName(text), options.bundle, options.to, options, ctx);
+  }
   const [ref] = await parseReferences([text], {}, ctx);
   if (ref?.kind !== 'registry') throw new UsageError('bad-reference', `signet pull copies from a registry; "${text}" is not a registry reference`);
   const [group] = await groupByTrust([ref], options, ctx);

@@ -4,7 +4,7 @@
 import { LAYOUT_PREFIX, parseImageReference, type ImageReference } from '../image/image-reference.js';
 import type { SignetContext } from './context.js';
 import { isFileReference, parseFileReference, type FileNameOptions, type FileReference } from '../files/file-reference.js';
-import { UsageError } from '../errors.js';
+import { SignetError, UsageError } from '../errors.js';
 
 export interface ReferenceOptions {
   /** Repository name for OCI layout references (default: the directory's base name); for registry references, the name the image was signed under (default: its repository). */
@@ -45,4 +45,45 @@ export async function parseReferences(texts: readonly string[], options: Referen
     if (ref.kind === 'registry' && options.name) return { ...ref, name: options.name };
     return ref;
   });
+}
+
+/**
+ * Like parseTargetReferences, but a malformed reference becomes its own error
+ * instead of failing the batch (verify prints one result per reference).
+ * Option errors that concern the whole batch (--target-name) still throw.
+ */
+export async function parseEachTargetReference(texts: readonly string[], options: ReferenceOptions, ctx: SignetContext): Promise<Array<TargetReference | SignetError>> {
+  try {
+    return await parseTargetReferences(texts, options, ctx);
+  } catch (error) {
+    if (!(error instanceof SignetError) || error.code === 'target-name-needs-one-file') throw error;
+    // At least one is malformed: parse them one by one.
+  }
+  const fileCount = texts.filter(isFileReference).length;
+  return Promise.all(
+    texts.map(async (text) => {
+      try {
+        if (!isFileReference(text)) return (await parseReferences([text], options, ctx))[0]!;
+        const { targetName: _several, ...withoutTargetName } = options;
+        return (await parseTargetReferences([text], fileCount === 1 ? options : withoutTargetName, ctx))[0]!;
+      } catch (error) {
+        if (error instanceof SignetError) return error;
+        throw error;
+      }
+    }),
+  );
+}
+
+/** Image references only, one result each (see parseEachTargetReference). */
+export async function parseEachReference(texts: readonly string[], options: ReferenceOptions, ctx: SignetContext): Promise<Array<ImageReference | SignetError>> {
+  return Promise.all(
+    texts.map(async (text) => {
+      try {
+        return (await parseReferences([text], options, ctx))[0]!;
+      } catch (error) {
+        if (error instanceof SignetError) return error;
+        throw error;
+      }
+    }),
+  );
 }

@@ -9,7 +9,7 @@ import { matchPolicy, readPolicy } from '../policy/trust-policy.js';
 import { readFileBounded } from '../store/atomic-file.js';
 import { parseRoot } from '../trust/root-chain.js';
 import type { Envelope, RootJSON } from '../metadata/types.js';
-import { UsageError } from '../errors.js';
+import { SignetError, UsageError } from '../errors.js';
 import { isRecord } from '../metadata/types.js';
 import { LIMITS } from '../limits.js';
 import { policyPathOf, type SignetContext } from './context.js';
@@ -85,15 +85,27 @@ export function trustAddHint(name: string, store = 'LOCATION'): string {
   return `signet trust add --scope ${quote(scope)} --store ${quote(store)} --root ROOT.json`;
 }
 
-/** Group items by the trust repository that covers them (one TUF refresh per group). */
+/**
+ * Group items by the trust repository that covers them (one TUF refresh per
+ * group). Without `onFailure` the first item no trust covers fails the whole
+ * call; with it, that item is handed to `onFailure` and left out.
+ */
 export async function groupByTrust<T extends { name: string }>(
   items: readonly T[],
   options: TrustOptions,
   ctx: SignetContext,
+  onFailure?: (item: T, error: SignetError) => void,
 ): Promise<Array<{ trust: ResolvedTrust; items: T[] }>> {
   const groups = new Map<string, { trust: ResolvedTrust; items: T[] }>();
   for (const item of items) {
-    const trust = await resolveTrust(item.name, options, ctx, imageLocationOf(item));
+    let trust: ResolvedTrust;
+    try {
+      trust = await resolveTrust(item.name, options, ctx, imageLocationOf(item));
+    } catch (error) {
+      if (!onFailure || !(error instanceof SignetError)) throw error;
+      onFailure(item, error);
+      continue;
+    }
     const key = `${trust.store.location}\n${trust.rootPath}`;
     const group = groups.get(key) ?? { trust, items: [] };
     group.items.push(item);

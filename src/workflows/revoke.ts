@@ -10,7 +10,8 @@ import { updateRepository } from '../trust/update-repository.js';
 import { revokeTargets, type RevokedTarget, type RevokeRequest } from '../trust/revoke-targets.js';
 import { groupByTrust, type ResolvedTrust } from './resolve-trust.js';
 import { allRepositories, resolveRepository, type RepositoryOptions } from './resolve-repository.js';
-import { parseTargetReferences, type ReferenceOptions, type TargetReference } from './references.js';
+import type { ReferenceOptions } from './references.js';
+import { revokeItems } from './revoke-names.js';
 import { publishMemoryFor, type SignetContext } from './context.js';
 import { UsageError } from '../errors.js';
 
@@ -40,8 +41,8 @@ export async function revokeImages(texts: readonly string[], options: RevokeOpti
     groups.set(key, group);
     return group;
   };
-  const refs = await parseTargetReferences(texts, options, ctx);
-  for (const { trust, items } of await groupByTrust(refs, options, ctx)) groupOf(trust).strict.push(...items.map(requestFor));
+  const items = await revokeItems(texts, options, ctx);
+  for (const { trust, items: group } of await groupByTrust(items, options, ctx)) groupOf(trust).strict.push(...group.map((item) => item.request));
   const bare: RevokeRequest[] = digests.map((digest) => ({ kind: 'digest', digest }));
   if (bare.length > 0) {
     if (options.image || options.trustRepo) groupOf(await resolveRepository(options, ctx)).strict.push(...bare);
@@ -61,7 +62,6 @@ export async function revokeImages(texts: readonly string[], options: RevokeOpti
     });
     for (const r of revoked) found.add(r.digest);
     if (revoked.length > 0) reports.push({ trustRepository: trust.store.location, revoked });
-    for (const r of revoked) ctx.log(`revoked ${r.target} (${r.digest}) from ${r.role} in ${trust.store.location}`);
   }
   const missing = digests.filter((d) => !found.has(d));
   if (missing.length > 0 && groups.size > 0 && !(options.image || options.trustRepo)) {
@@ -69,11 +69,4 @@ export async function revokeImages(texts: readonly string[], options: RevokeOpti
   }
   if (groups.size === 0) throw new UsageError('which-repository', 'no trust repository configured: pass --trust-repo LOCATION --root ROOT.json');
   return reports;
-}
-
-function requestFor(ref: TargetReference): RevokeRequest {
-  if (ref.kind === 'file') return { kind: 'target', name: ref.name };
-  if (ref.digest) return { kind: 'digest', digest: ref.digest, name: ref.name };
-  if (ref.tag) return { kind: 'tag', name: ref.name, tag: ref.tag };
-  throw new UsageError('no-tag', `${ref.text} names neither a tag nor a digest; revoke NAME:TAG or NAME@sha256:…`);
 }

@@ -34,6 +34,9 @@ export async function signDetachedImages(texts: readonly string[], options: Sign
     await requireDelegatedPaths(repo, options.role, entries.map((e) => e.name));
     for (const entry of entries) await repo.addTarget(entry, options.role);
   }
+  for (const [role, why] of repo.restarted) {
+    ctx.log(`warning: ${role}: its published content does not meet its current keys (${why}); this file starts it afresh: its earlier targets are dropped, re-sign the ones still wanted`);
+  }
   const file = await prepareDetached(repo, options.role, { now: ctx.now, signers: ctx.keys.signers });
   const out = resolve(ctx.cwd, options.out);
   await writeFileAtomic(out, serializeDetached(file));

@@ -8,7 +8,9 @@ import { sha256Hex } from '../metadata/digest.js';
 import { InconclusiveError, SignetError, unexpectedError, UsageError, VerificationError } from '../errors.js';
 import { dockerTags, type NotaryTag } from '../notary/docker-tags.js';
 import { openNotaryCollection, type NotarySourceOptions } from './notary-source.js';
-import { parseReferences, type ReferenceOptions } from './references.js';
+import { parseEachReference, type ReferenceOptions } from './references.js';
+import { asMissingImage } from '../verify/verify-image.js';
+import type { VerifyOutcome } from '../verify/verify-result.js';
 import type { SignetContext } from './context.js';
 
 export interface VerifyNotaryOptions extends NotarySourceOptions, ReferenceOptions {
@@ -16,15 +18,17 @@ export interface VerifyNotaryOptions extends NotarySourceOptions, ReferenceOptio
   gun?: string;
 }
 
-export type NotaryVerifyOutcome =
-  | { ok: true; reference: string; gun: string; tag: string; digest: string; size: number; role: string; verified: string }
-  | { ok: false; reference: string; error: SignetError };
+export type NotaryVerifyOutcome = VerifyOutcome<{ reference: string; gun: string; tag: string; digest: string; size: number; role: string; verified: string }>;
 
 export async function verifyNotaryImages(texts: readonly string[], options: VerifyNotaryOptions, ctx: SignetContext): Promise<NotaryVerifyOutcome[]> {
-  const refs = await parseReferences(texts, options, ctx);
+  const refs = await parseEachReference(texts, options, ctx);
   const views = new Map<string, Promise<Map<string, NotaryTag>>>();
   const outcomes: NotaryVerifyOutcome[] = [];
-  for (const ref of refs) {
+  for (const [i, ref] of refs.entries()) {
+    if (ref instanceof SignetError) {
+      outcomes.push({ ok: false, reference: texts[i]!, error: ref });
+      continue;
+    }
     try {
       const gun = gunOf(ref, options.gun);
       let view = views.get(gun);
@@ -34,7 +38,7 @@ export async function verifyNotaryImages(texts: readonly string[], options: Veri
       }
       outcomes.push(await verifyOne(ref, gun, await view, ctx));
     } catch (error) {
-      outcomes.push({ ok: false, reference: ref.text, error: asSignetError(error) });
+      outcomes.push({ ok: false, reference: ref.text, error: asMissingImage(asSignetError(error)) });
     }
   }
   return outcomes;

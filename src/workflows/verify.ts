@@ -4,38 +4,44 @@
 
 import { ImageSources } from './image-sources.js';
 import { withTrustSession } from '../verify/trust-session.js';
-import { verifyManifest, type VerifiedImage } from '../verify/verify-image.js';
+import { asMissingImage, verifyManifest, type VerifiedImage } from '../verify/verify-image.js';
 import { SignetError, unexpectedError } from '../errors.js';
 import { groupByTrust, type TrustOptions } from './resolve-trust.js';
-import { parseTargetReferences, type ReferenceOptions, type TargetReference } from './references.js';
+import { parseEachTargetReference, type ReferenceOptions, type TargetReference } from './references.js';
 import { verifyFile, type VerifiedFile } from '../verify/verify-file.js';
 import { mapLimit } from './map-limit.js';
 import type { SignetContext } from './context.js';
 import { LIMITS } from '../limits.js';
+import type { VerifyOutcome as GenericOutcome } from '../verify/verify-result.js';
 
 export interface VerifyOptions extends TrustOptions, ReferenceOptions {
   concurrency?: number;
 }
 
-export type VerifyOutcome =
-  | ({ ok: true } & VerifiedImage)
-  | ({ ok: true } & VerifiedFile)
-  | { ok: false; reference: string; error: SignetError };
+/** One reference's outcome (see src/verify/verify-result.ts, the one result type). */
+export type VerifyOutcome = GenericOutcome<VerifiedImage> | GenericOutcome<VerifiedFile>;
 
+/** Feed `outcomes` to verifyReport (src/verify/verify-result.ts) for the `--json` shape and exit code. */
 export interface VerifyReport {
+  /** Exactly one per reference, in the order given: a malformed or uncovered reference fails alone. */
   outcomes: VerifyOutcome[];
   /** Metadata bytes downloaded across trust repositories. */
   bytesDownloaded: number;
 }
 
 export async function verifyImages(texts: readonly string[], options: VerifyOptions, ctx: SignetContext): Promise<VerifyReport> {
-  const refs = await parseTargetReferences(texts, options, ctx);
+  const parsed = await parseEachTargetReference(texts, options, ctx);
+  const refs = parsed.filter((p): p is TargetReference => !(p instanceof SignetError));
   const byRef = new Map<TargetReference, VerifyOutcome>();
   let bytesDownloaded = 0;
   const sources = new ImageSources(ctx.registry);
   let done = 0;
   ctx.progress?.('verifying', 0, refs.length);
-  for (const group of await groupByTrust(refs, options, ctx)) {
+  const groups = await groupByTrust(refs, options, ctx, (ref, error) => {
+    byRef.set(ref, { ok: false, reference: ref.text, error });
+    done++;
+  });
+  for (const group of groups) {
     const base = done;
     const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home };
     // A reader that catches a publish half-way (a file the metadata names is
@@ -65,7 +71,8 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
       await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
     }
   }
-  return { outcomes: refs.map((ref) => byRef.get(ref)!), bytesDownloaded };
+  const outcomes = parsed.map((p, i): VerifyOutcome => (p instanceof SignetError ? { ok: false, reference: texts[i]!, error: p } : byRef.get(p)!));
+  return { outcomes, bytesDownloaded };
 }
 
 async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: TargetReference, sources: ImageSources): Promise<VerifyOutcome> {
@@ -75,7 +82,7 @@ async function verifyOne(session: Parameters<typeof verifyManifest>[0], ref: Tar
     const manifest = await source.getManifest(ref);
     return { ok: true, ...(await verifyManifest(session, ref, manifest)) };
   } catch (error) {
-    return { ok: false, reference: ref.text, error: asSignetError(error) };
+    return { ok: false, reference: ref.text, error: asMissingImage(asSignetError(error)) };
   }
 }
 

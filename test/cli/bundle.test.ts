@@ -101,6 +101,37 @@ describe('freshness across the gap', () => {
 
 });
 
+describe('images in a bundle (--with-images)', () => {
+  it('pulls a verified image out of the bundle into a layout with no network, and refuses a tampered blob', async () => {
+    await bundle('with-images.tar', ['--with-images']);
+    const pull = await airGapped(['pull', 'app:1.0', '--bundle', 'with-images.tar', '--root', pin, '--to', 'pulled', '--json']);
+    expect(pull.code, pull.stderr).toBe(0);
+    const report = JSON.parse(pull.stdout);
+    expect(report.verified).toMatch(/^app@sha256:[0-9a-f]{64}$/);
+    expect(report.blobs).toBeGreaterThan(0);
+    // The pulled layout verifies like any other.
+    expect((await airGapped(['verify', '--bundle', 'with-images.tar', '--root', pin, '--name', 'app', `oci-layout:${join(s.dir, 'pulled')}:1.0`])).code).toBe(0);
+
+    await bundle('with-images-dir', ['--with-images']);
+    const blobs = join(s.dir, 'with-images-dir', 'images', 'app', 'blobs', 'sha256');
+    const index = JSON.parse(await readFile(join(s.dir, 'with-images-dir', 'images', 'app', 'index.json'), 'utf8'));
+    const top = index.manifests.find((m: { annotations?: Record<string, string> }) => m.annotations?.['org.opencontainers.image.ref.name'] === '1.0');
+    // Tamper with one layer blob (not a manifest, which verification would catch first).
+    const manifests = [top.digest.slice(7)];
+    const layers: string[] = [];
+    for (const hex of manifests) {
+      const doc = JSON.parse(await readFile(join(blobs, hex), 'utf8'));
+      for (const m of doc.manifests ?? []) manifests.push(m.digest.slice(7));
+      for (const l of doc.layers ?? []) layers.push(l.digest.slice(7));
+    }
+    await writeFile(join(blobs, layers[0]!), 'tampered layer');
+    const tampered = await airGapped(['pull', 'app:1.0', '--bundle', 'with-images-dir', '--root', pin, '--to', 'pulled-2']);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr).toMatch(/blob sha256:[0-9a-f]{64}/);
+    expect(await readdir(s.dir)).not.toContain('pulled-2');
+  });
+});
+
 describe('signet bundle create', () => {
   it('refuses to bundle a name that is not signed (exit 1) and leaves nothing behind', async () => {
     const made = await s.cli(['bundle', 'create', '--out', 'bad', 'file:dist/other.bin']);

@@ -73,6 +73,13 @@ describe('signet on a real registry', () => {
     const byDigest = await s.cli(['verify', `${repo}@${child.digest}`]);
     expect(byDigest.code, byDigest.stderr).toBe(0);
 
+    // A tag that is not in the registry is nothing to deploy: exit 1, and a result of its own in --json.
+    const missing = await s.cli(['verify', '--json', `${repo}:v1`, `${repo}:no-such-tag`]);
+    expect(missing.code, missing.stderr).toBe(1);
+    const results = (JSON.parse(missing.stdout) as { results: Array<{ ok: boolean; error?: { code: string } }> }).results;
+    expect(results.map((r) => r.ok)).toEqual([true, false]);
+    expect(results[1]!.error!.code).toBe('image-not-found');
+
     // Someone re-points the tag at another manifest in the registry.
     const client = new RegistryClient();
     await pushImage(client, { registry: reg.host, repository: 'team/app' }, 'v1', other);

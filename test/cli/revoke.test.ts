@@ -83,3 +83,46 @@ describe('signet revoke <registry reference>', () => {
     expect((await s.cli(['verify', s.ref('1.0'), '--name', 'team/app'])).code).toBe(1);
   });
 });
+
+describe('signet revoke <name as signet list prints it>', () => {
+  it('revokes app:2.0 as the target name (not docker.io/library/app) and prints it once, in one wording', async () => {
+    const listed = (await s.cli(['list'])).stdout.split('\n').map((l) => l.split('\t')[0]);
+    expect(listed).toContain('app:2.0');
+    const revoke = await s.cli(['revoke', 'app:2.0', 'app:2.0']);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    const lines = `${revoke.stdout}${revoke.stderr}`.split('\n').filter((l) => l.includes('app:2.0'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^revoked app:2\.0 sha256:[0-9a-f]{64} \(targets\) in /);
+    expect((await s.cli(['verify', s.ref('2.0')])).code).toBe(1);
+    expect((await s.cli(['verify', s.ref('1.0')])).code).toBe(0);
+  });
+
+  it('revokes by digest as list prints it: app@sha256:…', async () => {
+    const digest = await digestOf('1.0');
+    const revoke = await s.cli(['revoke', `app@${digest}`]);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(revoke.stdout).toContain(`revoked app:1.0 ${digest}`);
+    expect((await s.cli(['verify', s.ref('1.0')])).code).toBe(1);
+  });
+
+  it('prefers the exact target name over the Docker Hub reading; a host makes it an image reference', async () => {
+    expect((await s.cli(['init', join(s.dir, 'hub'), '--scope', 'library/*'])).code).toBe(0);
+    expect((await s.cli(['sign', s.ref('1.0'), '--name', 'library/app'])).code).toBe(0);
+    const short = await s.cli(['revoke', 'app:1.0']);
+    expect(short.code, short.stderr).toBe(0);
+    expect(short.stdout).toMatch(/^revoked app:1\.0 /m);
+    expect(short.stdout).not.toContain('library/app');
+    expect((await s.cli(['verify', s.ref('1.0'), '--name', 'library/app'])).code).toBe(0);
+    const hub = await s.cli(['revoke', 'docker.io/library/app:1.0']);
+    expect(hub.code, hub.stderr).toBe(0);
+    expect(hub.stdout).toMatch(/^revoked library\/app:1\.0 /m);
+    expect((await s.cli(['verify', s.ref('1.0'), '--name', 'library/app'])).code).toBe(1);
+  });
+
+  it('names both readings when neither is signed, and publishes nothing', async () => {
+    const revoke = await s.cli(['revoke', 'app:9.9']);
+    expect(revoke.code).toBe(2);
+    expect(revoke.stderr).toContain('no trust repository signs the target app:9.9 nor the image app:9.9 (target library/app:9.9)');
+    expect((await s.cli(['verify', s.ref('1.0')])).code).toBe(0);
+  });
+});

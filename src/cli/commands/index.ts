@@ -22,6 +22,7 @@ import { registerTuf } from './tuf/index.js';
 import { registerBundle } from './bundle.js';
 import { registerTrust } from './trust.js';
 import { registerAdmission } from './admission/index.js';
+import { registerCompletion } from './completion.js';
 
 export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerInit,
@@ -45,4 +46,5 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerMigrate,
   registerTuf,
   registerAdmission,
+  registerCompletion,
 ];

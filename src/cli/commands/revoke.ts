@@ -18,11 +18,13 @@ export function registerRevoke(program: Command, cli: CliRuntime): void {
   const command = program
     .command('revoke')
     .description('remove signed tags, or every target pointing at a digest, and publish once; verify then refuses them (exit 1)')
-    .argument('[ref...]', 'NAME:TAG (its tag target, and the digest target if no other tag uses it), NAME@sha256:…, or file:<path> (its file target; the file need not exist)')
+    .argument('[name-or-ref...]', 'a name as `signet list` prints it (NAME:TAG: its tag target, and the digest target if no other tag uses it; NAME@sha256:…; a file target), an image reference, or file:<path> (its file target; the file need not exist)')
     .option('--digest <sha256:hex>', 'revoke every target pointing at this digest, whatever its name or tag (repeatable)', collect)
     .option('--reason <text>', 'recorded in the signed metadata and shown by verify');
   withFileNameOptions(withNameOption(withPassphraseOptions(withRepositoryOptions(withOutputOptions(command)))));
   examples(command, [
+    'signet revoke app:1.2.3                      # a target name exactly as `signet list` prints it',
+    'signet revoke docker.io/library/app:1.2.3    # with a host: always an image reference (target library/app:1.2.3)',
     'signet revoke oci-layout:./build/app:1.2.3',
     'signet revoke registry.example.com/team/app:1.2.3 --reason "CVE-2026-1234"',
     'signet revoke --digest sha256:3f2a…   # in every trust repository of the policy that signs it',

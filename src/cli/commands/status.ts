@@ -23,7 +23,7 @@ export function registerStatus(program: Command, cli: CliRuntime): void {
     .option('--warn <duration>', 'warn about roles expiring within this horizon (the default suits the 1-day timestamp refreshed by an hourly cron)', '12h')
     .option('--check', 'exit 1 when any role is expired, expiring within the horizon, or unverifiable (for monitoring)');
   withRepositoryOptions(withOutputOptions(command));
-  command.addHelpText('after', '\nExit codes: 0 ok (or warnings without --check); 1 with --check when there is any warning; 2 usage or configuration error.');
+  command.addHelpText('after', '\nExit codes: 0 ok (or warnings without --check); 1 with --check when there is any warning; 2 usage or configuration error; 3 the trust store could not be read (network, registry unavailable, timeout): monitoring should alert on it too.');
   examples(command, ['signet status', 'signet status --check                     # monitoring: exit 1 when a role expires within 12h', 'signet status --warn 30d --json            # what needs a ceremony or a key holder this month']);
   command.action(async (options: StatusFlags) => {
     const { statusWorkflow } = await import('../../workflows/freshness.js');

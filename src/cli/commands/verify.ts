@@ -5,7 +5,8 @@ import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { printable } from '../printable.js';
 import { withRegistryOptions, type RegistryCommandOptions } from '../registry-options.js';
 import { examples, fileNameOptionsFrom, withFileNameOptions, withNameOption, withOutputOptions, withTrustOptions } from '../options.js';
-import { EXIT, UsageError, worstExit, type SignetError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { verifyReport, type VerifyOutcome } from '../../verify/verify-result.js';
 import { notarySourceOptions, withNotaryOptions, type NotaryCommandOptions } from '../notary-options.js';
 
 interface VerifyCommandOptions extends CommonOptions, RegistryCommandOptions, NotaryCommandOptions {
@@ -34,7 +35,11 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     .option('--notary <server-url>', 'verify against a Notary v1 / Docker Content Trust collection on this server instead of a signet trust repository')
     .option('--gun <gun>', 'with --notary or --trust-dir: the Notary collection (default: <registry>/<repository> of the image)');
   withNotaryOptions(command);
-  command.addHelpText('after', '\nExit codes: 0 all verified; 1 verification failed (unsigned, tampered, revoked, expired); 2 usage or configuration error; 3 inconclusive (store or registry unreachable).');
+  command.addHelpText(
+    'after',
+    '\nExit codes: 0 all verified; 1 verification failed (unsigned, tampered, revoked, expired, tag not in the registry); 2 usage or configuration error; 3 inconclusive (store or registry unreachable).' +
+      '\nWith several references the worst news wins: 1 over 3 over 2. --json always prints one result per reference (schemaVersion, ok, exitCode, results[].error.code).',
+  );
   examples(command, [
     'signet verify oci-layout:./build/app:1.2.3',
     'signet verify oci-layout:./build/app:1.2.3 --trust-repo ./trust --root ./root.json --json',
@@ -79,22 +84,14 @@ async function verifyWithNotary(refs: string[], options: VerifyCommandOptions, c
   reportOutcomes(cli, options, await verifyNotaryImages(refs, notaryOptions, ctx), {});
 }
 
-type Outcome = { ok: true; verified: string } | { ok: false; reference: string; error: SignetError };
-
 /**
- * One error line per refused image on stderr, the verified references (or JSON)
- * on stdout, and one exit code: invalid outranks inconclusive, which outranks
- * usage, so the worst news wins.
+ * One error line per refused image on stderr, the verified references (or the
+ * VerifyReport JSON, one result per reference) on stdout, and the batch exit
+ * code from batchExitCode: invalid outranks inconclusive, which outranks usage.
  */
-function reportOutcomes<T extends Outcome>(cli: CliRuntime, options: VerifyCommandOptions, outcomes: T[], extra: { bytesDownloaded?: number }): void {
-  const errors = outcomes.flatMap((o) => (o.ok ? [] : [o.error]));
-  for (const error of errors) cli.io.err(`error: ${printable(error.message)}\n`);
-  const code = worstExit(errors);
-  cli.exitCode = code;
-  const json = {
-    ok: code === EXIT.ok,
-    ...extra,
-    results: outcomes.map((o) => (o.ok ? o : { ok: false, reference: o.reference, error: { code: o.error.code, kind: o.error.kind, message: o.error.message } })),
-  };
-  cli.print(options, json, () => outcomes.flatMap((o) => (o.ok ? [printable(o.verified)] : [])));
+function reportOutcomes(cli: CliRuntime, options: VerifyCommandOptions, outcomes: readonly VerifyOutcome[], extra: { bytesDownloaded?: number }): void {
+  for (const outcome of outcomes) if (!outcome.ok) cli.io.err(`error: ${printable(outcome.error.message)}\n`);
+  const report = verifyReport(outcomes, extra);
+  cli.exitCode = report.exitCode;
+  cli.print(options, report, () => report.results.flatMap((o) => (o.ok ? [printable(o.verified)] : [])));
 }

@@ -17,7 +17,7 @@ export function registerRootCreate(root: Command, cli: CliRuntime): void {
   const command = root
     .command('create')
     .description('write an unsigned root from public key files, thresholds and expiries; then each holder runs `signet root sign`')
-    .requiredOption('--key <role=file...>', 'a public key for a role (repeat; root, targets, snapshot, timestamp each need one)')
+    .requiredOption('--key <role=file...>', 'a public key for a role: a public key file (signet, TUF or PEM) or a key id in this keystore (repeat; root, targets, snapshot, timestamp each need one)')
     .option('--threshold <role=n...>', 'signatures each role needs (default 1)')
     .option('--expires <role=duration...>', 'how long each role stays valid when signed (defaults: root=1y targets=90d snapshot=7d timestamp=1d)')
     .option('--start-version <n>', 'root version to start at', '1')
@@ -35,8 +35,12 @@ export function registerRootCreate(root: Command, cli: CliRuntime): void {
     const { UsageError } = await import('../../../errors.js');
     const ctx = cli.context(options);
     if (!/^[1-9][0-9]{0,8}$/.test(options.startVersion ?? '1')) throw new UsageError('bad-option', `--start-version ${options.startVersion}: a positive whole number`);
-    const keyFiles = new Map([...parseRoleAssignments(options.key ?? [], '--key')].map(([role, files]) => [role, files.map((f) => resolve(ctx.cwd, f))]));
-    const createOptions: Parameters<typeof createRoot>[0] = { keyFiles, thresholds: parseThresholds(options.threshold ?? []), now: ctx.now, version: Number(options.startVersion ?? '1') };
+    const { resolvePublicKey } = await import('../../../keys/public-key-input.js');
+    const { Keystore } = await import('../../../keys/keystore.js');
+    const keystore = new Keystore(ctx.home);
+    const keyFiles = parseRoleAssignments(options.key ?? [], '--key');
+    const readKey = async (spec: string) => (await resolvePublicKey(spec, keystore, ctx.cwd)).key;
+    const createOptions: Parameters<typeof createRoot>[0] = { keyFiles, readKey, thresholds: parseThresholds(options.threshold ?? []), now: ctx.now, version: Number(options.startVersion ?? '1') };
     if (options.expires) createOptions.expirySeconds = parseExpiries(options.expires);
     const rootDoc = await createRoot(createOptions);
     const path = await writeRootFile(resolve(ctx.cwd, options.out), rootDoc);

@@ -18,7 +18,7 @@ export function registerRootRotate(root: Command, cli: CliRuntime): void {
     .command('rotate')
     .description('write root version N+1 with changed keys, thresholds or expiries; it is valid once a threshold of the old AND of the new root keys sign it')
     .argument('<current>', 'the current (newest) root file')
-    .option('--add-key <role=file...>', 'add a public key to a role')
+    .option('--add-key <role=file...>', 'add a public key to a role: a public key file (signet, TUF or PEM) or a key id in this keystore')
     .option('--remove-key <role=keyid...>', 'remove a key from a role: its id, an 8+ digit prefix, or its public key file')
     .option('--threshold <role=n...>', 'change a role\'s threshold')
     .option('--expires <role=duration...>', 'change how long a role stays valid when signed')
@@ -33,19 +33,21 @@ export function registerRootRotate(root: Command, cli: CliRuntime): void {
     const { readRootFile, writeRootFile } = await import('../../../ceremony/root-file.js');
     const { rotateRoot } = await import('../../../ceremony/root-rotate.js');
     const { parseExpiries, parseRoleAssignments, parseThresholds } = await import('../../../ceremony/root-create.js');
-    const { readPublicKeyFile } = await import('../../../keys/public-key-file.js');
+    const { resolvePublicKey } = await import('../../../keys/public-key-input.js');
+    const { Keystore } = await import('../../../keys/keystore.js');
     const { describeRoot } = await import('../../../ceremony/root-report.js');
     const { reportLines } = await import('./root-output.js');
     const ctx = cli.context(options);
     const currentRoot = await readRootFile(resolve(ctx.cwd, current));
+    const keystore = new Keystore(ctx.home);
     const changes: Parameters<typeof rotateRoot>[1] = { add: [], remove: [], thresholds: parseThresholds(options.threshold ?? []) };
     for (const [role, files] of parseRoleAssignments(options.addKey ?? [], '--add-key')) {
-      for (const file of files) changes.add!.push({ role, key: (await readPublicKeyFile(resolve(ctx.cwd, file))).key });
+      for (const file of files) changes.add!.push({ role, key: (await resolvePublicKey(file, keystore, ctx.cwd)).key });
     }
     for (const [role, ids] of parseRoleAssignments(options.removeKey ?? [], '--remove-key')) {
       for (const id of ids) {
         // A key id (or prefix), or the retired holder's public key file.
-        const keyId = /^[0-9a-f]{8,64}$/i.test(id) ? id : (await readPublicKeyFile(resolve(ctx.cwd, id))).keyId;
+        const keyId = /^[0-9a-f]{8,64}$/i.test(id) ? id : (await resolvePublicKey(id, keystore, ctx.cwd)).keyId;
         changes.remove!.push({ role, keyId });
       }
     }

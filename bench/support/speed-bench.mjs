@@ -1,0 +1,149 @@
+// Issue 18 (speed at every size): the workloads the core bench does not
+// already time, and the issue's table with every row side by side.
+//   - cold/warm verify of one tag in a FLAT repository of 10,000 targets
+//     (written with the library, as another tool or a migration would);
+//   - a warm registry verify and `--version`, whole process, interleaved with
+//     `node -e 0`, for `node dist/signet.mjs` and the single executable;
+//   - sign one tag (whole process) with the key unlocking (scrypt) timed apart.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tagNames } from './images.mjs';
+import { fmtBytes, fmtMs, median, ratio, run } from './measure.mjs';
+
+const KB = 1000;
+
+/** Build (once) the single executable; undefined when it cannot be built here. */
+function singleExecutable({ root, log, notes }) {
+  const exe = join(root, 'dist', 'sea', 'signet');
+  if (existsSync(exe) && process.env.BENCH_REBUILD_SEA !== '1') return exe;
+  log('building the single executable (npm run build:sea)');
+  const built = run(process.execPath, [join(root, 'scripts', 'build-sea.mjs')], { cwd: root, check: false });
+  if (built.code === 0 && existsSync(exe)) return exe;
+  notes.push(`The single executable could not be built (\`${built.stderr.trim().split('\n').at(-1)}\`), so its rows are n/a.`);
+  return undefined;
+}
+
+export async function measureSpeed(ctx) {
+  const { lib, root, work, home, env, signet, images, base, log, quick, passphrase, results, generateLarge } = ctx;
+  const notes = results.notes;
+  const out = {};
+
+  // 1. A flat repository of 10,000 targets (5,000 tags), written by the library.
+  const flatTargets = quick ? 2000 : 10_000;
+  const flatRepo = 'bench/flat';
+  await images.prepare(flatRepo, tagNames(10));
+  const flatTrust = join(work, 'trust-flat-large');
+  signet(['init', flatTrust, '--scope', flatRepo]);
+  log(`generating a flat repository of ${flatTargets.toLocaleString('en')} targets with the writer library`);
+  await generateLarge(lib, { home, trustDir: flatTrust, repo: flatRepo, base, n: flatTargets / 2 });
+  const verifyFlat = () => {
+    const [one, ...extra] = images.args(flatRepo, ['t000005']);
+    const res = signet(['verify', one, ...extra, '--json']);
+    return { ms: res.ms, bytes: JSON.parse(res.stdout).bytesDownloaded };
+  };
+  log('signet verify in the flat repository, cold and warm');
+  const cold = [];
+  for (let i = 0; i < 3; i++) {
+    await rm(join(home, 'trusted'), { recursive: true, force: true });
+    cold.push(verifyFlat());
+  }
+  const warm = [];
+  for (let i = 0; i < 5; i++) warm.push(verifyFlat());
+  out.flat = { targets: flatTargets, coldMs: median(cold.map((x) => x.ms)), coldBytes: cold[0].bytes, warmMs: median(warm.map((x) => x.ms)), warmBytes: warm[0].bytes };
+
+  // 2. Sign one tag into a small repository, five times; the unlock cost apart (in-process).
+  const oneRepo = 'bench/one';
+  const oneTags = tagNames(6, 'one');
+  await images.prepare(oneRepo, oneTags);
+  const oneTrust = join(work, 'trust-one');
+  signet(['init', oneTrust, '--scope', oneRepo]);
+  signet(['sign', ...images.args(oneRepo, [oneTags[0]])]);
+  log('signet sign one tag, five times');
+  const signs = oneTags.slice(1).map((tag) => signet(['sign', ...images.args(oneRepo, [tag])]).ms);
+  const unlocks = [];
+  for (let i = 0; i < 3; i++) unlocks.push(await unlockMs(lib, { home, repo: oneRepo, passphrase }));
+  out.signOne = { ms: median(signs), unlockMs: median(unlocks) };
+
+  // 3. Start-up and a warm registry verify, whole process, interleaved with node -e 0.
+  const exe = singleExecutable({ root, log, notes });
+  const sea = (args) => run(exe, args, { env, cwd: work });
+  const ref = images.args(oneRepo, [oneTags[0]]);
+  signet(['verify', ...ref]);
+  log('start-up and warm registry verify, interleaved');
+  const s = { node: [], version: [], verify: [], seaVersion: [], seaVerify: [] };
+  for (let i = 0; i < (quick ? 5 : 11); i++) {
+    s.node.push(run(process.execPath, ['-e', '0'], { env }).ms);
+    s.version.push(signet(['--version']).ms);
+    s.verify.push(signet(['verify', ...ref]).ms);
+    if (exe) {
+      s.seaVersion.push(sea(['--version']).ms);
+      s.seaVerify.push(sea(['verify', ...ref]).ms);
+    }
+  }
+  out.startup = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.length ? median(v) : undefined]));
+  out.imageMode = images.mode;
+  return out;
+}
+
+/** Wall time to unlock the targets, snapshot and timestamp keys of `repo` as `signet sign` does (at once). */
+async function unlockMs(lib, { home, repo, passphrase }) {
+  const rootPath = JSON.parse(readFileSync(join(home, 'policy.json'), 'utf8')).trust.find((t) => t.scope === repo).root;
+  const root = lib.parseRoot(readFileSync(rootPath), rootPath);
+  const signers = new lib.Keystore(home).signerProvider(async () => passphrase);
+  const start = performance.now();
+  await Promise.all(['targets', 'snapshot', 'timestamp'].map((role) => signers(role, root.signed.roles[role].keyids)));
+  return performance.now() - start;
+}
+
+/** The issue 18 section: its measurements, then the issue's table, every row side by side. */
+export function speedReport(sp, r) {
+  if (!sp) return [];
+  const lines = [];
+  const p = (s = '') => lines.push(s);
+  const table = (head, rows) => {
+    p(`| ${head.join(' | ')} |`);
+    p(`|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+    for (const row of rows) p(`| ${row.join(' | ')} |`);
+    p();
+  };
+  const st = sp.startup;
+  p('## Start-up, warm registry verify and the single executable');
+  p();
+  p(`Whole processes, interleaved (median of ${r.quick ? 5 : 11}). "verify" is a warm \`signet verify\` of one ${sp.imageMode === 'registry' ? 'registry' : 'OCI layout'} image in a small repository. The single executable is \`dist/sea/signet\` (\`npm run build:sea\`: Node ${r.machine.node} with the CLI injected, code cache on).`);
+  p();
+  table(['command', '`node dist/signet.mjs`', 'single executable', '`node -e 0`'], [
+    ['`--version`', fmtMs(st.version), fmtMs(st.seaVersion), fmtMs(st.node)],
+    ['`verify REF` (warm)', fmtMs(st.verify), fmtMs(st.seaVerify), fmtMs(st.node)],
+  ]);
+  p('## Sign one tag: fixed cost and key unlocking');
+  p();
+  p('`signet sign REF` of one new tag into a small repository (whole process, median of 5). Unlocking: the targets, snapshot and timestamp keys decrypted at once as `signet sign` does (scrypt N=2^16, r=8 per key file; in-process, median of 3).');
+  p();
+  table(['what', 'time'], [
+    ['`signet sign REF` (whole process)', fmtMs(sp.signOne.ms)],
+    ['… of which unlocking 3 keys (scrypt)', fmtMs(sp.signOne.unlockMs)],
+    ['… fixed cost besides unlocking', fmtMs(sp.signOne.ms - sp.signOne.unlockMs)],
+    ['`node -e 0`', fmtMs(st.node)],
+  ]);
+
+  // The issue's table.
+  const check = (ok) => (ok === undefined ? 'not measured' : ok ? 'met' : '**missed**');
+  const sign1000 = r.sign.find((x) => x.n === 1000);
+  const big = r.verify.at(-1);
+  const fixed = sp.signOne.ms - sp.signOne.unlockMs;
+  const pullPct = r.sha?.signetPullMs ? (100 * r.sha.sha256sumMs) / r.sha.signetPullMs : undefined;
+  p('## Issue 18: speed at every size');
+  p();
+  table(['workload', 'measured', 'goal', 'status'], [
+    [`cold verify of one tag, **flat** repository of ${sp.flat.targets.toLocaleString('en')} targets (whole process; written with the library)`, `${fmtMs(sp.flat.coldMs)} (${fmtBytes(sp.flat.coldBytes)}); warm ${fmtMs(sp.flat.warmMs)}`, '≤ 1 s at 10,000 targets', check(sp.flat.targets >= 10_000 ? sp.flat.coldMs <= 1000 : undefined)],
+    [`warm \`signet verify\` of one ${sp.imageMode} image, whole process`, `${fmtMs(st.verify)} = node -e 0 + ${fmtMs(st.verify - st.node)}`, '≤ `node -e 0` + 50 ms', check(st.verify - st.node <= 50)],
+    ['… the same with the single executable', st.seaVerify === undefined ? 'n/a' : `${fmtMs(st.seaVerify)} = node -e 0 + ${fmtMs(st.seaVerify - st.node)}`, '≤ `node -e 0` + 50 ms', check(st.seaVerify === undefined ? undefined : st.seaVerify - st.node <= 50)],
+    ['bulk sign 1,000 tags vs Notary v1 (`addhash` × 1,000 + `publish`)', sign1000?.notaryMs ? `${fmtMs(sign1000.signetMs)} vs ${fmtMs(sign1000.notaryMs)} = ${ratio(sign1000.notaryMs, sign1000.signetMs)}` : 'n/a', '≥ 10×', check(sign1000?.notaryMs ? sign1000.notaryMs / sign1000.signetMs >= 10 : undefined)],
+    ['sign one tag (whole process), fixed cost besides unlocking', `${fmtMs(sp.signOne.ms)} − unlock ${fmtMs(sp.signOne.unlockMs)} = ${fmtMs(fixed)} = node -e 0 + ${fmtMs(fixed - st.node)}`, '≤ `node -e 0` + 100 ms', check(fixed - st.node <= 100)],
+    [`\`signet pull\` vs \`sha256sum\` on ${fmtBytes(r.sha?.bytes)} (whole pull)`, pullPct === undefined ? 'n/a' : `${pullPct.toFixed(0)}%`, '≥ 90%', check(pullPct === undefined ? undefined : pullPct >= 90)],
+    [`cold bytes for one tag at ${big.n.toLocaleString('en')} tags (${big.layout})`, fmtBytes(big.signetColdBytes), '≤ 100 KB, or the best the snapshot hashes allow', check(big.signetColdBytes <= 100 * KB)],
+  ]);
+  return lines;
+}

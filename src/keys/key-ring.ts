@@ -56,7 +56,7 @@ export class KeyRing {
 
   /** Delete a software key this ring made (init removes the keys of an attempt that published nothing). */
   async remove(keyId: string): Promise<void> {
-    await this.keystore.remove(keyId);
+    await (await this.store()).remove(keyId);
   }
 
   /** True when this machine holds the private half of `keyId` (in a file or on a token). */

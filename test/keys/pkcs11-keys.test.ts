@@ -120,7 +120,7 @@ describe('a trust repository whose targets key signet made on a token and whose 
     expect(targets.signatures.map((sig: { keyid: string }) => sig.keyid)).toEqual([targetsKey]);
     const info = await stockTufJsTarget(trust, rootPath, join(r.dir, 'stock'), 'app:v500');
     expect(`sha256:${info?.hashes['sha256']}`).toBe(first.digest);
-  });
+   }, 240_000);
 });
 
 describe('a key made outside signet by pkcs11-tool', () => {

@@ -23,6 +23,7 @@ import { median, medianOf, medianOfAsync, run } from './support/measure.mjs';
 import { writeReport } from './support/report.mjs';
 import { fileHashSection, measureFileHash } from './support/file-hash-bench.mjs';
 import { keysReport, measureKeys } from './support/keys-bench.mjs';
+import { admissionSection, benchAdmission } from './admission.mjs';
 import { measureSpeed, speedReport } from './support/speed-bench.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,6 +49,7 @@ const SECTIONS = [
   { name: 'files', run: (c) => measureFileHash({ work: c.work, signet: c.signet, signetPath: c.signetPath, env: c.env, quick: c.quick, log: c.log }), report: fileHashSection },
   { name: 'keys', run: (c) => measureKeys({ lib: c.lib, work: c.work, signet: c.signet, log: c.log, quick: c.quick, passphrase: c.passphrase }), report: keysReport },
   { name: 'speed', run: measureSpeed, report: speedReport },
+  { name: 'admission', run: (c) => benchAdmission({ registry: c.registry, work: c.work, env: c.env, log: c.log, quick: c.quick }), report: admissionSection },
 ];
 const WANTED = process.env.BENCH_SECTIONS ? new Set(process.env.BENCH_SECTIONS.split(',')) : undefined;
 

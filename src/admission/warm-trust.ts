@@ -19,7 +19,8 @@ export interface WarmOptions {
 }
 
 interface Generation {
-  ready: Promise<TrustSession>;
+  /** The open session, its lookups memoized (see `memoized`). */
+  ready: Promise<WarmSession>;
   /** Resolves once the session closed and wrote its trusted state back. */
   closed: Promise<void>;
   release: () => void;
@@ -66,7 +67,9 @@ export class WarmTrust {
     try {
       const session = await generation.ready;
       const result = await work(session);
-      checkFresh(session, now);
+      const earliest = checkFresh(session, now);
+      // Delegated roles loaded by lookups count toward the early refresh too.
+      if (earliest && generation === this.current && (!this.earliest || earliest < this.earliest)) this.earliest = earliest;
       return result;
     } finally {
       generation.inflight--;
@@ -108,11 +111,11 @@ export class WarmTrust {
     if (old) await retire(old);
     let release!: () => void;
     const closing = new Promise<void>((r) => (release = r));
-    let opened!: (session: TrustSession) => void;
-    const ready = new Promise<TrustSession>((resolve) => (opened = resolve));
+    let opened!: (session: WarmSession) => void;
+    const ready = new Promise<WarmSession>((resolve) => (opened = resolve));
     const generation: Generation = { ready, closed: Promise.resolve(), release, openedAt: nowMs, inflight: 0, retiring: false };
     const done = withTrustSession(this.source, async (session) => {
-      opened(session);
+      opened(memoized(session));
       await closing;
     });
     // Whichever comes first: the session is open (refreshed), or the refresh failed.
@@ -120,7 +123,7 @@ export class WarmTrust {
     if (first === 'open') {
       generation.closed = done.catch(() => undefined);
       const session = await ready;
-      this.earliest = earliestOf(session);
+      this.earliest = session.earliest()?.[1];
       this.refreshes++;
       this.onRefresh('ok');
     } else {
@@ -143,17 +146,55 @@ async function retire(generation: Generation): Promise<void> {
   await generation.closed;
 }
 
-function earliestOf(session: TrustSession): Date | undefined {
-  let earliest: Date | undefined;
-  for (const expires of session.expiries().values()) if (!earliest || expires < earliest) earliest = expires;
-  return earliest;
+/** A session whose lookups are memoized and whose earliest expiry is kept. */
+interface WarmSession extends TrustSession {
+  /** The trusted role expiring first, and when. */
+  earliest(): [string, Date] | undefined;
 }
 
-/** TUF 5.4.4 / 5.5.6 / 5.6.5 at decision time: no trusted role may be expired at `now`. */
-function checkFresh(session: TrustSession, now: Date): void {
-  for (const [role, expires] of session.expiries()) {
-    if (expires.getTime() <= now.getTime()) {
-      throw new VerificationError('expired', `${role} expired ${expires.toISOString()} in ${session.location}; its publisher must re-sign it (\`signet timestamp\`)`);
-    }
+const MAX_MEMO = 100_000;
+
+/**
+ * Lookups memoized per session: nothing trusted changes until the next
+ * refresh (failures are not kept). Only a lookup that ran can have loaded
+ * another delegated role, so only then is the earliest expiry recomputed.
+ */
+function memoized(session: TrustSession): WarmSession {
+  const answers = new Map<string, ReturnType<TrustSession['lookup']>>();
+  let earliest: [string, Date] | undefined;
+  let stale = true;
+  return {
+    location: session.location,
+    bytesDownloaded: () => session.bytesDownloaded(),
+    expiries: () => session.expiries(),
+    revocationOf: (name) => session.revocationOf(name),
+    earliest: () => {
+      if (stale) {
+        stale = false;
+        earliest = undefined;
+        for (const [role, expires] of session.expiries()) if (!earliest || expires < earliest[1]) earliest = [role, expires];
+      }
+      return earliest;
+    },
+    lookup: (name) => {
+      let answer = answers.get(name);
+      if (!answer) {
+        answer = session.lookup(name).finally(() => (stale = true));
+        if (answers.size >= MAX_MEMO) answers.clear();
+        answers.set(name, answer);
+        answer.catch(() => answers.delete(name));
+      }
+      return answer;
+    },
+  };
+}
+
+/** TUF 5.4.4 / 5.5.6 / 5.6.5 at decision time: no trusted role may be expired at `now`. Returns the earliest expiry. */
+function checkFresh(session: WarmSession, now: Date): Date | undefined {
+  const earliest = session.earliest();
+  if (earliest && earliest[1].getTime() <= now.getTime()) {
+    const [role, expires] = earliest;
+    throw new VerificationError('expired', `${role} expired ${expires.toISOString()} in ${session.location}; its publisher must re-sign it (\`signet timestamp\`)`);
   }
+  return earliest?.[1];
 }

@@ -21,9 +21,15 @@ export function rootCertificateKeys(root: NotaryRootJSON, gun: string, now: Date
   for (const id of entry?.keyids ?? []) {
     const key = Object.hasOwn(root.keys, id) ? root.keys[id] : undefined;
     const parsed = key ? parseNotaryKey(key) : undefined;
-    const leaf = parsed?.certificates?.[0];
-    if (!key || !leaf) {
+    if (!key || !parsed?.certificates) {
       problems.push(`root key ${shortKeyId(id)} is not an x509 certificate`);
+      continue;
+    }
+    // Notary takes the one certificate that is not a CA as the leaf (trustpinning parseAllCerts).
+    const leaves = parsed.certificates.filter((c) => !c.ca);
+    const leaf = leaves[0];
+    if (leaves.length !== 1 || !leaf) {
+      problems.push(`root key ${shortKeyId(id)} holds ${leaves.length} leaf certificates (CA:FALSE), not exactly one; notary refuses it too`);
       continue;
     }
     const cn = commonNameOf(leaf);

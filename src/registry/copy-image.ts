@@ -22,8 +22,11 @@ export interface CopyResult {
 
 const MAX_INDEX_DEPTH = 2;
 
+/** Blobs handled so far of all to handle (for a progress bar). */
+export type BlobProgress = (done: number, total: number) => void;
+
 /** Copy `top` (already fetched from `from` and hashed) to `to`, tagged `tag` when given. */
-export async function copyImage(client: RegistryClient, from: RegistryReference, top: Manifest, to: Repository, tag?: string): Promise<CopyResult> {
+export async function copyImage(client: RegistryClient, from: RegistryReference, top: Manifest, to: Repository, tag?: string, progress?: BlobProgress): Promise<CopyResult> {
   const src: Repository = { registry: from.registry, repository: from.repository };
   const manifests: Manifest[] = [];
   await collect(client, src, top, 0, manifests);
@@ -31,7 +34,10 @@ export async function copyImage(client: RegistryClient, from: RegistryReference,
   for (const m of manifests) for (const d of referencedBlobs(m)) blobs.set(d.digest, d);
   let blobsCopied = 0;
   let bytesCopied = 0;
+  let done = 0;
+  progress?.(0, blobs.size);
   for (const d of blobs.values()) {
+    progress?.(done++, blobs.size);
     if (await client.hasBlob(to, d.digest)) continue;
     if (d.size > LIMITS.copyBlobBytes) {
       throw new VerificationError('too-large', `blob ${d.digest} is ${d.size} bytes; signet copy holds at most ${LIMITS.copyBlobBytes} bytes per blob in memory`);
@@ -44,6 +50,7 @@ export async function copyImage(client: RegistryClient, from: RegistryReference,
     blobsCopied++;
     bytesCopied += d.size;
   }
+  progress?.(blobs.size, blobs.size);
   // Children before the index that names them; the top manifest last, under its tag.
   for (const m of manifests.slice(1).reverse()) await client.pushManifest(to, m.digest, m.bytes, m.mediaType);
   await client.pushManifest(to, tag ?? top.digest, top.bytes, top.mediaType);

@@ -39,7 +39,7 @@ const BLOB_CONCURRENCY = 4;
  * at `dir`, tagged with the reference's tag. Throws VerificationError when any
  * byte differs from what the verified manifest names; nothing half-written stays.
  */
-export async function pullImage(client: BlobClient, ref: RegistryReference, manifest: Manifest, dir: string): Promise<PullResult> {
+export async function pullImage(client: BlobClient, ref: RegistryReference, manifest: Manifest, dir: string, progress?: (done: number, total: number) => void): Promise<PullResult> {
   const exists = await fs.stat(dir).then((s) => s, () => undefined);
   if (exists && !exists.isDirectory()) throw new UsageError('bad-destination', `${dir} exists and is not a directory`);
   const fresh = !exists || (await fs.readdir(dir)).length === 0;
@@ -48,7 +48,7 @@ export async function pullImage(client: BlobClient, ref: RegistryReference, mani
   try {
     if (!fresh) await layout.readIndex(); // an existing destination must already be a layout
     await layout.init();
-    const result = await copyInto(client, ref, manifest, layout);
+    const result = await copyInto(client, ref, manifest, layout, progress);
     await tagTop(layout, ref, manifest);
     if (fresh) {
       if (exists) await fs.rmdir(dir);
@@ -61,7 +61,7 @@ export async function pullImage(client: BlobClient, ref: RegistryReference, mani
   }
 }
 
-async function copyInto(client: BlobClient, ref: RegistryReference, top: Manifest, layout: OciLayout): Promise<Omit<PullResult, 'dir'>> {
+async function copyInto(client: BlobClient, ref: RegistryReference, top: Manifest, layout: OciLayout, progress?: (done: number, total: number) => void): Promise<Omit<PullResult, 'dir'>> {
   const manifests: Manifest[] = [];
   await collect(client, ref, top, 0, manifests);
   const blobs = new Map<string, Descriptor>();
@@ -69,9 +69,16 @@ async function copyInto(client: BlobClient, ref: RegistryReference, top: Manifes
     for (const d of referencedBlobs(m)) blobs.set(d.digest, d);
   }
   let bytes = 0;
+  let done = 0;
+  progress?.(0, blobs.size);
   const queue = [...blobs.values()];
   const worker = async () => {
-    for (let d = queue.shift(); d; d = queue.shift()) bytes += await copyBlob(client, ref, d, layout);
+    for (let d = queue.shift(); d; d = queue.shift()) {
+      // Not `bytes += await …`: that reads `bytes` before the await, and the workers overwrite each other's sums.
+      const copied = await copyBlob(client, ref, d, layout);
+      bytes += copied;
+      progress?.(++done, blobs.size);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, Math.max(1, queue.length)) }, worker));
   // Manifests last, so a layout never names a manifest whose blobs are missing.

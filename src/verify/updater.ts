@@ -44,14 +44,25 @@ export function updaterFor(updater: Updater, fetcher: StoreFetcher): Updater {
 
 /** The expiry of every role `updater` holds as trusted (root, timestamp, snapshot, targets, delegated roles loaded so far). */
 export function trustedExpiries(updater: Updater): Map<string, Date> {
-  const store = (updater as unknown as { trustedSet?: { trustedSet?: Record<string, { signed?: { expires?: unknown } }> } }).trustedSet;
+  const store = (updater as unknown as { trustedSet?: { trustedSet?: Record<string, object | undefined> } }).trustedSet;
   const roles = store?.trustedSet;
   // An internal invariant of the pinned tuf-js: without it no decision can be checked for freshness.
   if (!roles || typeof roles !== 'object') throw new Error('tuf-js trusted set not found: the pinned tuf-js version changed its layout');
   const out = new Map<string, Date>();
   for (const [role, metadata] of Object.entries(roles)) {
-    const expires = metadata?.signed?.expires;
-    if (typeof expires === 'string') out.set(role, new Date(expires));
+    if (!metadata) continue;
+    let expires = parsedExpiry.get(metadata);
+    if (expires === undefined) {
+      const text = (metadata as { signed?: { expires?: unknown } }).signed?.expires;
+      // An unreadable expiry counts as expired (epoch): fail closed.
+      expires = new Date(typeof text === 'string' ? text : 0);
+      if (Number.isNaN(expires.getTime())) expires = new Date(0);
+      parsedExpiry.set(metadata, expires);
+    }
+    out.set(role, expires);
   }
   return out;
 }
+
+/** Parsed once per loaded metadata object (an admission server asks for every decision). */
+const parsedExpiry = new WeakMap<object, Date>();

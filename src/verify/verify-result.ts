@@ -66,6 +66,7 @@ export const VERIFY_ERROR_CODES = {
   'not-signed': 'invalid: no trusted role signs this tag or digest',
   revoked: 'invalid: the target was signed, then revoked (message says when and why)',
   'digest-mismatch': 'invalid: the image differs from what was signed',
+  'target-mismatch': 'invalid: a file (file:PATH) differs from its signed length and hashes',
   'image-not-found': 'invalid: the tag or digest is not in the registry or layout (nothing to deploy)',
   expired: 'invalid: trust metadata expired',
   rollback: 'invalid: trust metadata older than what this machine trusts',

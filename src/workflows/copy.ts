@@ -70,7 +70,7 @@ export async function copyWithTrust(srcText: string, dstText: string, options: C
     ctx.log(`copied trust repository ${trust.store.location} → ${target.location} (${result.written} file(s) written, ${result.unchanged} already there)`);
   }
 
-  const copied = await copyImage(client, src, manifest, { registry: dst.registry, repository: dst.repository }, tag);
+  const copied = await copyImage(client, src, manifest, { registry: dst.registry, repository: dst.repository }, tag, ctx.progress && ((done, total) => ctx.progress?.('copying blobs', done, total)));
   ctx.log(`copied ${src.text} → ${destination} (${copied.manifests} manifest(s), ${copied.blobsCopied} blob(s) uploaded)`);
   const report: CopyReport = { source: src.text, destination, ...copied };
   if (trustReport) report.trust = trustReport;

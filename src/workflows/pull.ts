@@ -37,7 +37,7 @@ export async function pullVerifiedImage(text: string, options: PullOptions, ctx:
   const { registryClientFor } = await import('../registry/registry-source.js');
   const registry = ctx.registry ?? {};
   const client = registryClientFor(registry);
-  const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home };
+  const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home, scope: group.trust.scope };
   // Verification first: nothing is written unless the manifest is the signed one.
   const { verified, manifest } = await withTrustSession(source, async (session) => {
     const fetched: Manifest = await client.getManifest(ref as RegistryReference);
@@ -45,6 +45,7 @@ export async function pullVerifiedImage(text: string, options: PullOptions, ctx:
   });
   ctx.log(`verified ${verified.verified}; copying into ${options.to}`);
   const { pullImage } = await import('../registry/pull-image.js');
-  const result = await pullImage(client, ref, manifest, resolve(ctx.cwd, options.to));
+  // Progress goes to a terminal only (ctx.progress is unset in CI and with a redirected stderr).
+  const result = await pullImage(client, ref, manifest, resolve(ctx.cwd, options.to), ctx.progress && ((done, total) => ctx.progress?.('pulling blobs', done, total)));
   return { ...verified, dir: result.dir, manifests: result.manifests, blobs: result.blobs, bytes: result.bytes };
 }

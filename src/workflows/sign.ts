@@ -97,6 +97,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
         const manifest = manifests.get(ref)!;
         const entries = targetsFor(ref, manifest);
         if (options.role) await requireDelegatedPaths(repo, options.role, entries.map((e) => e.name));
+        if (ref.tag) await warnIfDigestChanged(repo, entries[0]!, options.role, ctx);
         for (const entry of entries) await repo.addTarget(entry, options.role);
         const signed: SignedImage = {
           kind: 'image',
@@ -173,4 +174,26 @@ async function expandTags(refs: TargetReference[], options: SignOptions, ctx: Si
     }
   }
   return out;
+}
+
+/**
+ * Re-signing a tag whose signed digest differs is often the same image pushed
+ * again by a tool that re-compressed its layers (a new manifest digest for the
+ * same content). Say so: the earlier signature no longer matches what a
+ * verifier pulls, and the fix is to sign after the push or copy with digests kept.
+ */
+async function warnIfDigestChanged(repo: TrustRepository, tagEntry: TargetEntry, role: string | undefined, ctx: SignetContext): Promise<void> {
+  let before: string | undefined;
+  try {
+    const doc = await repo.roleIfVerifiable(role ?? repo.roleFor(tagEntry.name));
+    const signed = doc && Object.hasOwn(doc.signed.targets, tagEntry.name) ? doc.signed.targets[tagEntry.name] : undefined;
+    before = signed?.hashes['sha256'];
+  } catch {
+    return; // the signing itself reports any problem with the role
+  }
+  if (before === undefined || before === tagEntry.sha256) return;
+  ctx.log(
+    `warning: ${tagEntry.name} was signed as sha256:${before} and now resolves to sha256:${tagEntry.sha256}; signing the new digest. ` +
+      'If this is the same image pushed again, the push re-compressed its layers (a new digest for the same content): sign after the final push, or copy with digests preserved (`signet copy`, `skopeo copy --preserve-digests`).',
+  );
 }

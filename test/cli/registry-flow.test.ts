@@ -13,6 +13,7 @@ import { staticCredentials } from '../../src/registry/credentials.js';
 import { OciLayout } from '../../src/image/oci-layout.js';
 import { childManifests, type Manifest } from '../../src/image/manifest.js';
 import { LIMITS } from '../../src/limits.js';
+import { runCli } from '../../src/cli/run-cli.js';
 
 const USER = { username: 'release-bot', password: 'TEST-ONLY-registry-password' };
 
@@ -126,6 +127,18 @@ describe('signet pull', () => {
     // And signet verifies the pulled layout against the same trust repository.
     const again = await s.cli(['verify', `oci-layout:${to}:v1`, '--name', 'team/app']);
     expect(again.code, again.stderr).toBe(0);
+    // The bytes it reports are every config and layer blob it downloaded (four workers add up, none lost).
+    const json = await s.cli(['pull', `${reg.host}/team/app:v1`, '--to', join(s.dir, 'counted'), '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const blobDir = join(s.dir, 'counted', 'blobs', 'sha256');
+    const sizes = await Promise.all((await fs.readdir(blobDir)).map(async (f) => (await fs.stat(join(blobDir, f))).size));
+    const manifestBytes = image.manifestBytes.length + childManifests({ ...image.descriptor, bytes: image.manifestBytes }).reduce((n, c) => n + c.size, 0);
+    expect((JSON.parse(json.stdout) as { bytes: number }).bytes).toBe(sizes.reduce((a, b) => a + b, 0) - manifestBytes);
+    // Progress on a terminal only: a bar on a TTY stderr, nothing of it in CI (the runs above).
+    expect(json.stderr).not.toContain('pulling blobs');
+    const tty = await runCli(['pull', `${reg.host}/team/app:v1`, '--to', join(s.dir, 'on-a-tty')], { env: s.env, cwd: s.dir, stderrIsTTY: true });
+    expect(tty.code, tty.stderr).toBe(0);
+    expect(tty.stderr).toMatch(/pulling blobs \[.*\] \d+\/\d+/);
   });
 
   it('adds to an existing layout, reusing blobs that are already there and intact', async () => {

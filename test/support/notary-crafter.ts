@@ -32,10 +32,11 @@ export function ed25519Key(): CraftKey {
 }
 
 /** An `ecdsa-x509` root key: a self-signed P-256 certificate with CN `cn`, made by openssl. */
-export async function rootCertificateKey(cn: string, days = 30, digest = 'sha256'): Promise<CraftKey> {
+export async function rootCertificateKey(cn: string, days = 30, digest = 'sha256', options: { ca?: boolean } = {}): Promise<CraftKey> {
   const dir = await mkdtemp(join(tmpdir(), 'signet-notary-craft-'));
   // A leaf (CA:FALSE), as notary generates them: notary refuses a root key whose bundle has no leaf.
-  const { keyFile, certFile } = await selfSignedCertificate(dir, 'TEST-ONLY-root', cn, ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature'], days, digest);
+  const extensions = options.ca ? ['basicConstraints=critical,CA:TRUE'] : ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature'];
+  const { keyFile, certFile } = await selfSignedCertificate(dir, 'TEST-ONLY-root', cn, extensions, days, digest);
   const json = { keytype: 'ecdsa-x509', keyval: { private: null, public: (await readFile(certFile)).toString('base64') } };
   const key = createPrivateKey(await readFile(keyFile));
   await rm(dir, { recursive: true, force: true });

@@ -6,7 +6,9 @@
 //
 // Environment: BENCH_QUICK=1 (small sizes, a smoke run), BENCH_NOTARY_SIGN_MAX
 // (largest notary signing workload, default 1000), BENCH_NO_NOTARY=1,
-// BENCH_KEEP=1 (keep the work directory for inspection).
+// BENCH_KEEP=1 (keep the work directory for inspection), BENCH_SECTIONS=a,b
+// (only those sections after the core). `node bench/run.mjs --report FILE`
+// re-renders the Markdown from a run's saved numbers.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -262,7 +264,11 @@ async function main() {
   }
   results.totalMs = performance.now() - started;
   machine.loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  const text = [writeReport(results), ...SECTIONS.flatMap((section) => (results.sections[section.name] === undefined ? [] : section.report(results.sections[section.name], results)))].join('\n');
+  const text = render(results);
+  // The raw numbers, so a report change can be re-rendered without re-running: node bench/run.mjs --report FILE
+  const saved = join(tmpdir(), 'signet-bench-results.json');
+  await writeFile(saved, JSON.stringify(results, null, 1));
+  log(`numbers saved in ${saved} (re-render: node bench/run.mjs --report ${saved})`);
   process.stdout.write(text);
   if (!QUICK) await writeFile(join(ROOT, 'bench', 'RESULTS.md'), text);
   log(`done in ${(results.totalMs / 1000).toFixed(0)} s${QUICK ? ' (quick run: RESULTS.md not written)' : '; wrote bench/RESULTS.md'}`);
@@ -396,5 +402,12 @@ function ensureNotary() {
   return false;
 }
 
+/** The Markdown of one run: the core report, then each section's. */
+function render(results) {
+  return [writeReport(results), ...SECTIONS.flatMap((section) => (results.sections?.[section.name] === undefined ? [] : section.report(results.sections[section.name], results)))].join('\n');
+}
+
 await mkdir(join(ROOT, 'bench'), { recursive: true });
-await main();
+const reportAt = process.argv.indexOf('--report');
+if (reportAt > 0) process.stdout.write(render(JSON.parse(readFileSync(process.argv[reportAt + 1], 'utf8'))));
+else await main();

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { chmodSync, rmSync } from 'node:fs';
 import { patchTufjsModels } from './patch-tufjs-models.mjs';
 
-// The bundle must carry the linear @tufjs/models (postinstall patches it; this
+// The bundle must carry the linear @tufjs/models (this is where it gets patched:
 // covers `npm ci --ignore-scripts` and refuses an unknown version).
 patchTufjsModels({ root: '.' });
 

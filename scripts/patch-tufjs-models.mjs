@@ -5,8 +5,10 @@
 // for every entry: quadratic, so a flat targets file of 10,000 entries costs
 // seconds to minutes per verify (and 16,384 bins the same in delegations).
 //
-// Runs from `postinstall` (npm ci / npm install) and from scripts/build.mjs
-// (so dist/ and the single executable never bundle the slow code). It rewrites
+// Runs from scripts/build.mjs, which `prepare` (npm ci / npm install in this
+// checkout), `pretest` and `build:sea` run, so node_modules, dist/ and the
+// single executable never carry the slow code. Not a `postinstall`: the
+// published package holds dist/ only (the patched code bundled), no scripts/. It rewrites
 // only the exact known lines of the pinned version, checks the file hashes
 // before and after, and refuses anything else: a new @tufjs/models version
 // must be re-checked by hand. Semantics are kept: entries are created with

@@ -110,3 +110,22 @@ describe('SECURITY.md root ceremony, followed literally', () => {
     expect(await step('deploy', 'deploy')).toBe(verified);
   });
 });
+
+describe('SECURITY.md threat table', () => {
+  it('names only test files that exist, and names one for every TUF attack', async () => {
+    const text = await readFile(join(REPO, 'SECURITY.md'), 'utf8');
+    const start = text.indexOf('## Threat table');
+    expect(start).toBeGreaterThan(0);
+    const next = text.indexOf('\n## ', start + 1);
+    const table = text.slice(start, next < 0 ? undefined : next);
+    const files = [...table.matchAll(/`(test\/[^`]+\.test\.ts)`/g)].map((m) => m[1]!);
+    expect(files.length).toBeGreaterThan(10);
+    const { access } = await import('node:fs/promises');
+    const missing: string[] = [];
+    for (const file of new Set(files)) await access(join(REPO, file)).catch(() => missing.push(file));
+    expect(missing).toEqual([]);
+    for (const attack of ['Arbitrary software', 'Rollback', 'Freeze', 'Mix-and-match', 'Fast-forward', 'Endless data', 'Wrong key', 'Below threshold', 'Revoked key']) {
+      expect(table).toMatch(new RegExp(`^\\| ${attack} \\|.*\`test/`, 'm'));
+    }
+  });
+});

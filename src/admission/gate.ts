@@ -148,10 +148,11 @@ export class Gate {
   }
 
   private warmFor(trust: ResolvedTrust): WarmTrust {
-    const key = `${trust.store.location}\n${trust.rootPath}`;
+    const key = `${trust.store.location}\n${trust.rootPath}\n${trust.scope}`;
     let warm = this.warm.get(key);
     if (!warm) {
-      warm = new WarmTrust({ store: trust.store, pinnedRoot: trust.pinnedRootBytes, home: this.ctx.home }, this.options.warm, (outcome, error) =>
+      // The trusted state follows the repository's identity (chain + scope), as `signet verify`'s does.
+      warm = new WarmTrust({ store: trust.store, pinnedRoot: trust.pinnedRootBytes, home: this.ctx.home, scope: trust.scope }, this.options.warm, (outcome, error) =>
         this.onRefresh(trust.store.location, outcome, error),
       );
       this.warm.set(key, warm);

@@ -6,7 +6,7 @@ import type { Envelope, KeyJSON, RoleType, RootJSON } from '../metadata/types.js
 import { TOP_LEVEL_ROLES } from '../metadata/types.js';
 import { buildRoot, type RoleKeySpec } from '../trust/root-builder.js';
 import { readPublicKeyFile } from '../keys/public-key-file.js';
-import { parseDuration } from '../metadata/expiry.js';
+import { parseExpiryDuration } from '../metadata/expiry.js';
 import { UsageError } from '../errors.js';
 
 export interface CreateRootOptions {
@@ -69,6 +69,6 @@ export function parseThresholds(values: readonly string[]): Map<RoleType, number
 /** `--expires targets=90d` into seconds per role. */
 export function parseExpiries(values: readonly string[]): Partial<Record<RoleType, number>> {
   const out: Partial<Record<RoleType, number>> = {};
-  for (const [role, texts] of parseRoleAssignments(values, '--expires')) out[role] = parseDuration(texts.at(-1)!);
+  for (const [role, texts] of parseRoleAssignments(values, '--expires')) out[role] = parseExpiryDuration(role, texts.at(-1)!);
   return out;
 }

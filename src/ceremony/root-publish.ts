@@ -10,6 +10,7 @@ import { TrustRepository, type PublishOptions } from '../trust/trust-repository.
 import { verifyRootUpdate } from '../trust/root-chain.js';
 import { binsFollowTargetsKeys } from '../trust/bins-layout.js';
 import { VerificationError } from '../errors.js';
+import { loadSalvaging } from '../trust/salvage.js';
 
 export interface PublishRootResult {
   location: string;
@@ -27,7 +28,7 @@ export async function publishRoot(
   options: PublishOptions,
 ): Promise<PublishRootResult> {
   return store.withLock(async () => {
-    const repo = await TrustRepository.load(store, pinned);
+    const repo = await loadOrSalvage(store, pinned, options);
     const current = repo.root;
     const result: PublishRootResult = { location: store.location, version: next.signed.version, published: false, resigned: [] };
     if (current.signed.version === next.signed.version && Buffer.compare(canonicalBytes(current.signed), canonicalBytes(next.signed)) === 0) {
@@ -54,6 +55,24 @@ export async function publishRoot(
     result.published = true;
     return result;
   });
+}
+
+/**
+ * The repository as `TrustRepository.load` gives it; when its current
+ * timestamp or snapshot does not load (broken by whoever stole their key,
+ * e.g. a version of 2^53+1), the newest state that verifies instead, so the
+ * root that rotates those keys can still be published (issue 12, finding 6).
+ */
+async function loadOrSalvage(store: MetadataStore, pinned: Envelope<RootJSON>, options: PublishOptions): Promise<TrustRepository> {
+  try {
+    return await TrustRepository.load(store, pinned);
+  } catch (error) {
+    if (!(error instanceof VerificationError)) throw error;
+    const salvaged = await loadSalvaging(store, pinned, options.now);
+    if (salvaged.replaced.length === 0) throw error;
+    options.log?.(`${store.location}: replacing ${salvaged.reasons.join('; ')}`);
+    return salvaged.repo;
+  }
 }
 
 function roleKeysChanged(a: Envelope<RootJSON>, b: Envelope<RootJSON>, role: string): boolean {

@@ -69,7 +69,8 @@ export class DirectoryStore implements MetadataStore {
 
   async list(): Promise<string[]> {
     try {
-      return (await fs.readdir(this.dir)).filter((name) => isSafeStoreName(name));
+      // Metadata files only: the lock and temp files start with a dot and do not end in .json.
+      return (await fs.readdir(this.dir)).filter((name) => isSafeStoreName(name) && name.endsWith('.json'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;

@@ -6,7 +6,6 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { InconclusiveError } from '../errors.js';
-import { writeFileExclusive } from './atomic-file.js';
 import { isDeadLocalHolder } from './lock-holder.js';
 
 const WAIT_MS = 15_000;
@@ -23,7 +22,8 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>):
   const deadline = Date.now() + WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     const owner = JSON.stringify({ pid: process.pid, host: hostname(), token });
-    if (await writeFileExclusive(lockPath, Buffer.from(owner), { mode: 0o600 })) break;
+    // A lock file needs no fsync (a crash ends its holder anyway): O_EXCL create, one small write.
+    if (await createExclusive(lockPath, owner)) break;
     if (await takeOverStale(lockPath)) continue;
     if (Date.now() > deadline) {
       throw new InconclusiveError('state-locked', `${lockPath} is held by another signet process; retry, or remove it if no signet process is running`);
@@ -34,6 +34,16 @@ export async function withFileLock<T>(lockPath: string, work: () => Promise<T>):
     return await work();
   } finally {
     if ((await readOwner(lockPath))?.token === token) await fs.rm(lockPath, { force: true });
+  }
+}
+
+async function createExclusive(path: string, content: string): Promise<boolean> {
+  try {
+    await fs.writeFile(path, content, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
 }
 

@@ -35,7 +35,8 @@ export class HttpStore implements MetadataStore {
   /** 404/410 → undefined; network errors, timeouts and 5xx → InconclusiveError; over `maxBytes` → VerificationError. */
   async get(name: string, maxBytes: number): Promise<Uint8Array | undefined> {
     if (!isSafeStoreName(name)) throw new UsageError('bad-store-name', `refusing unsafe metadata name ${JSON.stringify(name)}`);
-    return this.getPath(name, maxBytes);
+    // One path segment, literally: a static server maps `%25` back to the `%` in the file name.
+    return this.getPath(encodeURIComponent(name), maxBytes);
   }
 
   /**

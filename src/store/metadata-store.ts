@@ -39,8 +39,6 @@ export interface PublishLock {
  */
 export type FaultHook = (step: string) => void | Promise<void>;
 
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._%+-]*$/;
-
 /**
  * The file name of a role's metadata. Role names are untrusted: anything
  * outside [A-Za-z0-9._-] is percent-encoded (as tuf-js encodes it in URLs).
@@ -50,7 +48,13 @@ export function metadataFileName(role: string, version?: number): string {
   return version === undefined ? `${encoded}.json` : `${version}.${encoded}.json`;
 }
 
-/** True when `name` is safe to use as a file name in a store (no separators, no dot-dot). */
+/**
+ * True when `name` is safe as one file name in a store directory, an URL
+ * path segment or a tag: not `.` or `..`, no separator, no control byte, at
+ * most 255 bytes. Dots are fine anywhere else: TUF role names may contain
+ * `..` or start or end with `.` (`1...%2Fdelegatedrole.json` is one file).
+ */
 export function isSafeStoreName(name: string): boolean {
-  return SAFE_NAME.test(name) && !name.includes('..') && name.length <= 255;
+  if (name.length === 0 || name === '.' || name === '..' || Buffer.byteLength(name) > 255) return false;
+  return !/[/\\\x00-\x1f\x7f]/.test(name);
 }

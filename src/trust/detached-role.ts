@@ -11,6 +11,7 @@ import { metadataFileName } from '../store/metadata-store.js';
 import type { SignerProvider } from '../keys/signer.js';
 import { shortKeyId } from '../keys/key-id.js';
 import { serialize, type TrustRepository } from './trust-repository.js';
+import { metaFileFor } from './metadata-files.js';
 import { expirySecondsFor } from './root-builder.js';
 import { findDelegation } from './delegations.js';
 import { UsageError, VerificationError } from '../errors.js';
@@ -96,8 +97,9 @@ export async function publishDetached(repo: TrustRepository, file: DetachedRole,
   if (isExpired(file.signed.expires, now)) throw new UsageError('expired-detached', `this ${role} file expired ${file.signed.expires}; prepare it again`);
   const summary = await summarize(repo, file);
   const { [DETACHED_FIELD]: _meta, ...envelope } = file;
-  await repo.store.put(metadataFileName(role, file.signed.version), serialize(envelope));
-  repo.snapshot.signed.meta[name] = { version: file.signed.version };
+  const bytes = serialize(envelope);
+  await repo.store.put(metadataFileName(role, file.signed.version), bytes);
+  repo.snapshot.signed.meta[name] = metaFileFor(file.signed.version, bytes);
   repo.markDirty('snapshot');
   return summary;
 }

@@ -12,6 +12,7 @@ import type { SignerProvider } from '../keys/signer.js';
 import { rootThreshold } from './root-chain.js';
 import { expirySecondsFor } from './root-builder.js';
 import { roleKeys, serialize } from './trust-repository.js';
+import { metaFileFor } from './metadata-files.js';
 import { signEnvelope } from '../metadata/signing.js';
 import { UsageError } from '../errors.js';
 import { TrustRepository } from './trust-repository.js';
@@ -58,8 +59,10 @@ export async function initializeRepository(store: MetadataStore, root: Envelope<
       signatures: [],
     };
     await sign('targets', targets);
+    const targetsBytes = serialize(targets);
     const snapshot: Envelope<SnapshotJSON> = {
-      signed: { _type: 'snapshot', spec_version: SPEC_VERSION, version: 1, expires: expires('snapshot'), meta: { 'targets.json': { version: 1 } } },
+      // TUF 4.4: the snapshot pins each targets file's length and hash, not only its version.
+      signed: { _type: 'snapshot', spec_version: SPEC_VERSION, version: 1, expires: expires('snapshot'), meta: { 'targets.json': metaFileFor(1, targetsBytes) } },
       signatures: [],
     };
     await sign('snapshot', snapshot);
@@ -77,7 +80,7 @@ export async function initializeRepository(store: MetadataStore, root: Envelope<
     await sign('timestamp', timestamp);
 
     await store.put(`${root.signed.version}.root.json`, serialize(root));
-    await store.put('1.targets.json', serialize(targets));
+    await store.put('1.targets.json', targetsBytes);
     await store.put('1.snapshot.json', snapshotBytes);
     await store.put('timestamp.json', serialize(timestamp));
 

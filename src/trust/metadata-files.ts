@@ -27,6 +27,20 @@ export async function requireFile(store: MetadataStore, name: string, maxBytes: 
   return bytes;
 }
 
+/**
+ * A snapshot (or timestamp) entry pinning `bytes`: version, length and
+ * sha256 (TUF 4.4 METAFILES). Verifiers (tuf-js) then refuse any other file
+ * of that version before parsing it, and cap its download at `length`.
+ */
+export function metaFileFor(version: number, bytes: Uint8Array): { version: number; length: number; hashes: { sha256: string } } {
+  return { version, length: bytes.length, hashes: { sha256: sha256Hex(bytes) } };
+}
+
+/** Whether a snapshot entry pins its file's bytes (older signet snapshots recorded only versions). */
+export function pinsBytes(meta: { length?: number; hashes?: Record<string, string> }): boolean {
+  return typeof meta.length === 'number' && typeof meta.hashes?.['sha256'] === 'string';
+}
+
 export function checkMetaFile(role: string, meta: { length?: number; hashes?: Record<string, string> }, bytes: Uint8Array): void {
   if (meta.length !== undefined && meta.length !== bytes.length) {
     throw new VerificationError('length-mismatch', `${role} is ${bytes.length} bytes, expected ${meta.length}`);

@@ -29,7 +29,7 @@ import { planRootSwitch } from './root-switch.js';
 import type { Signer } from '../keys/signer.js';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { checkMetaFile, checkVersion, decodedRoleName, emptyTargets, requireFile, roleKeys, serialize } from './metadata-files.js';
+import { checkMetaFile, checkVersion, decodedRoleName, emptyTargets, metaFileFor, pinsBytes, requireFile, roleKeys, serialize } from './metadata-files.js';
 import { availableSigners, memoizeSigners, signWith } from './role-signing.js';
 import { forEachBounded } from './for-each-bounded.js';
 import type { PublishMemory } from './publish-memory.js';
@@ -68,6 +68,8 @@ export class TrustRepository {
   snapshot: Envelope<SnapshotJSON>;
   private readonly roles = new Map<string, Envelope<TargetsJSON>>();
   private readonly dirty = new Set<string>();
+  /** Length and hash of each targets role file as loaded (checked against the snapshot), for `pinLoadedRoles`. */
+  private readonly loadedMeta = new Map<string, { version: number; length: number; hashes: { sha256: string } }>();
   /**
    * Roles whose keys changed (or that restarted) but whose content this
    * machine did not edit: publish re-signs them when it holds their keys, and
@@ -112,6 +114,15 @@ export class TrustRepository {
     requireThreshold(checkThreshold('snapshot', snapshot, root.signed.keys, roleKeys(root, 'snapshot')));
     checkVersion('snapshot', snapshot.signed.version, snapMeta.version);
 
+    return TrustRepository.assemble(store, root, timestamp, snapshot);
+  }
+
+  /**
+   * A repository from a root chain, timestamp and snapshot the caller has
+   * verified (`load`, or salvage.ts); the targets role is loaded and checked
+   * against the snapshot and the root's targets threshold here.
+   */
+  static async assemble(store: MetadataStore, root: Envelope<RootJSON>, timestamp: Envelope<TimestampJSON>, snapshot: Envelope<SnapshotJSON>): Promise<TrustRepository> {
     const repo = new TrustRepository(store, root, timestamp, snapshot);
     const targets = await repo.fetchRole('targets');
     requireThreshold(checkThreshold('targets', targets, root.signed.keys, roleKeys(root, 'targets')));
@@ -356,14 +367,17 @@ export class TrustRepository {
       }
       doc.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, roleName));
       const extra = roleName === 'targets' ? bridge.get('targets') : undefined;
-      await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, cachedSigners, askFor, extra));
-      this.snapshot.signed.meta[metadataFileName(roleName)] = { version: doc.signed.version };
+      const bytes = await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, cachedSigners, askFor, extra));
+      // TUF 4.4: pin length and hash, so the targets key alone cannot swap the file in place.
+      this.snapshot.signed.meta[metadataFileName(roleName)] = metaFileFor(doc.signed.version, bytes);
+      this.loadedMeta.set(roleName, metaFileFor(doc.signed.version, bytes));
     });
     for (const { message } of this.handedOver) options.log?.(`warning: ${message}`);
     for (const [role, why] of this.restarted) {
       options.log?.(`warning: ${role}: its published content does not meet its current keys (${why}); signing it afresh here: its earlier targets are dropped, re-sign the ones still wanted`);
     }
     if (targetsRoles.length > 0 || this.dirty.has('snapshot')) {
+      await this.pinUnpinnedRoles();
       this.snapshot.signed.expires = expiryAfter(now, expirySecondsFor(this.root.signed, 'snapshot'));
       const bytes = await this.putNextVersion('snapshot', this.snapshot, () => signWith('snapshot', this.snapshot, roleKeys(this.root, 'snapshot'), cachedSigners, 'snapshot', bridge.get('snapshot')));
       this.timestamp.signed.meta['snapshot.json'] = { version: this.snapshot.signed.version, length: bytes.length, hashes: { sha256: sha256Hex(bytes) } };
@@ -381,6 +395,28 @@ export class TrustRepository {
     if (rootLast) await this.putRoots();
     this.dirty.clear();
     return written;
+  }
+
+  /**
+   * Upgrade a snapshot written before signet pinned hashes: every entry that
+   * records only a version gets the length and hash of the file as it loads
+   * now (verified by its delegator's keys first). A role that does not load
+   * (no longer delegated, below its threshold) keeps its entry as it is.
+   */
+  private async pinUnpinnedRoles(): Promise<void> {
+    const unpinned = Object.entries(this.snapshot.signed.meta).filter(([, meta]) => !pinsBytes(meta));
+    await forEachBounded(unpinned, LIMITS.publishConcurrency, async ([file, meta]) => {
+      const role = decodedRoleName(file);
+      if (role === undefined || metadataFileName(role) !== file) return;
+      try {
+        await this.role(role);
+      } catch (error) {
+        if (error instanceof VerificationError || error instanceof UsageError) return;
+        throw error;
+      }
+      const loaded = this.loadedMeta.get(role);
+      if (loaded && loaded.version === meta.version) this.snapshot.signed.meta[file] = loaded;
+    });
   }
 
   /** Write every pending root version, oldest first. */
@@ -456,10 +492,13 @@ export class TrustRepository {
       throw new VerificationError('metadata-format', `snapshot does not list ${file}`);
     }
     const fileName = metadataFileName(name, meta.version);
-    const bytes = await requireFile(this.store, fileName, LIMITS.targetsBytes);
+    // Bounded by the length the snapshot pins, when it pins one (a huge forged file fails before parsing).
+    const bytes = await requireFile(this.store, fileName, pinsBytes(meta) ? Math.min(meta.length!, LIMITS.targetsBytes) : LIMITS.targetsBytes);
+    // The writer refuses a role file that does not match its snapshot entry, as verifiers do.
     checkMetaFile(name, meta, bytes);
     const envelope = parseEnvelope<TargetsJSON>(bytes, 'targets', fileName);
     checkVersion(name, envelope.signed.version, meta.version);
+    this.loadedMeta.set(name, metaFileFor(meta.version, bytes));
     return envelope;
   }
 }

@@ -18,6 +18,7 @@ import { DownloadHTTPError } from 'tuf-js/dist/error.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { TargetSource } from './target-source.js';
 import { SignetError } from '../errors.js';
+import { requireSafeIntegers } from '../metadata/safe-integers.js';
 
 export const STORE_BASE_URL = 'signet-store://metadata/';
 export const TARGETS_BASE_URL = 'signet-targets://targets/';
@@ -83,6 +84,13 @@ export class StoreFetcher implements Fetcher {
     }
     this.tally.bytes += bytes.length;
     this.tally.fetched.set(name, bytes);
+    try {
+      // Before tuf-js parses it: JSON.parse would round a number beyond 2^53−1 silently.
+      requireSafeIntegers(bytes, `${name} from ${this.store.location}`);
+    } catch (error) {
+      this.failures.push(error as SignetError);
+      throw error;
+    }
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 

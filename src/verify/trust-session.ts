@@ -7,12 +7,13 @@ import type { TargetFile, Updater } from 'tuf-js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import { StoreFetcher } from './store-fetcher.js';
 import { createUpdater, trustedExpiries, updaterFor } from './updater.js';
-import { TrustedState, trustedStateId } from './trusted-state.js';
+import { TrustedState } from './trusted-state.js';
 import { classifyTufError } from './tuf-errors.js';
 import { findRevocation, type FoundRevocation } from './revocation-lookup.js';
 import { LIMITS } from '../limits.js';
 import { join } from 'node:path';
 import { readFileBounded } from '../store/atomic-file.js';
+import { parseRoot } from '../trust/root-chain.js';
 import { metadataFileName } from '../store/metadata-store.js';
 import { binFor } from '../trust/succinct-bins.js';
 import type { DelegationsJSON, SuccinctRolesJSON } from '../metadata/types.js';
@@ -23,6 +24,12 @@ export interface TrustSource {
   pinnedRoot: Uint8Array;
   /** SIGNET_HOME, where the trusted state lives. */
   home: string;
+  /**
+   * The host-less repository name whose memory this is, where one root
+   * serves a repository per image ('' when the repository is the whole
+   * store). See `resolveTrust` and SECURITY.md "Trusted state identity".
+   */
+  scope?: string;
 }
 
 export interface TargetInfo {
@@ -52,11 +59,13 @@ export interface TrustSession {
 
 /** Refresh trusted metadata (TUF 5.3–5.5), then run `work` with lookups (TUF 5.6). */
 export async function withTrustSession<T>(source: TrustSource, work: (session: TrustSession) => Promise<T>): Promise<T> {
-  const state = new TrustedState(source.home, trustedStateId(source.store.location, source.pinnedRoot));
+  // Keyed by the repository's identity (root chain + scope), never by its location.
+  const state = await TrustedState.open(source.home, source.pinnedRoot, source.store, source.scope ?? '');
   await state.ensureRoot(source.pinnedRoot);
   return state.withWorkingCopy(async (dir, bringLocal) => {
     const fetcher = new StoreFetcher(source.store);
     const location = source.store.location;
+    const rootBefore = await trustedRoot(dir);
     let updater: Updater;
     try {
       // The constructor loads the pinned root and checks its own threshold (TUF 5.2).
@@ -64,6 +73,10 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
       await updater.refresh();
     } catch (error) {
       throw classifyTufError(error, fetcher, location);
+    } finally {
+      // Index the roots this refresh verified, so a pin replaced by one of them finds this state.
+      const rootAfter = await trustedRoot(dir);
+      if (rootBefore && rootAfter) await state.recordRoots(rootBefore, rootAfter, fetcher.fetched).catch(() => undefined);
     }
     const prepare = localRolesFor(dir, bringLocal);
     const session: TrustSession = {
@@ -90,6 +103,15 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
     };
     return work(session);
   });
+}
+
+async function trustedRoot(dir: string) {
+  try {
+    const bytes = await readFileBounded(join(dir, 'root.json'), LIMITS.rootBytes);
+    return bytes === undefined ? undefined : parseRoot(bytes, 'trusted root');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The view of tuf-js's trusted set that signingRoleOf reads (a private field of Updater in tuf-js 6). */

@@ -1,6 +1,7 @@
 // Run tuf-js on a scratch copy of a trusted-metadata directory and move back
 // what it persisted with atomic writes: tuf-js writes files in place, and a
-// crash must never leave a half-written trusted file.
+// crash must never leave a half-written trusted file. Write-back never lowers
+// a version another verifier sharing the directory wrote meanwhile.
 
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,12 @@ export interface WorkingCopyOptions {
    * not brought is simply downloaded again by tuf-js.
    */
   upFront?: (name: string) => boolean;
+  /**
+   * Wraps the write-back (default: runs it as is). The trusted state passes
+   * its directory lock here, so read-compare-write is one step for every
+   * process sharing the directory.
+   */
+  exclusive?: <R>(writeBack: () => Promise<R>) => Promise<R>;
 }
 
 /**
@@ -26,6 +33,11 @@ export interface WorkingCopyOptions {
  * `work` there, then write back every file that changed (tuf-js persists only
  * metadata it verified), whether `work` succeeded or not, so newer versions
  * are remembered for rollback checks either way.
+ *
+ * Concurrency: any number of sessions (threads of one process, or processes)
+ * may share `dir`. A file another session changed since this one copied it
+ * is replaced only by a higher `signed.version` (see `shouldWriteBack`), so a
+ * slow session finishing last never moves the remembered state backwards.
  */
 export async function withWorkingCopy<T>(dir: string, work: (scratch: string, bringLocal: BringLocal) => Promise<T>, options: WorkingCopyOptions = {}): Promise<T> {
   const scratch = await fs.mkdtemp(join(dir, '.work-'));
@@ -58,15 +70,47 @@ export async function withWorkingCopy<T>(dir: string, work: (scratch: string, br
       return await work(scratch, bringLocal);
     } finally {
       await Promise.allSettled(copying.values());
+      const changed: Array<[string, Buffer]> = [];
       for (const name of await fs.readdir(scratch)) {
         if (!name.endsWith('.json')) continue;
         const bytes = await readFileBounded(join(scratch, name), LIMITS.targetsBytes);
-        if (bytes === undefined) continue;
-        if (before.get(name) !== hash(bytes)) await writeFileAtomic(join(dir, name), bytes);
+        if (bytes !== undefined && before.get(name) !== hash(bytes)) changed.push([name, bytes]);
+      }
+      if (changed.length > 0) {
+        await (options.exclusive ?? ((f) => f()))(async () => {
+          for (const [name, bytes] of changed) {
+            const current = await readFileBounded(join(dir, name), LIMITS.targetsBytes, { refuseSymlink: true });
+            if (shouldWriteBack(bytes, current, before.get(name))) await writeFileAtomic(join(dir, name), bytes);
+          }
+        });
       }
     }
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Whether `ours` (verified by this session) may replace `current` on disk.
+ * When nobody changed the file since we copied it (`copiedHash`), tuf-js's
+ * own checks ran against it: write. Otherwise another session wrote it
+ * meanwhile (or we never copied it): write only a strictly higher version.
+ */
+export function shouldWriteBack(ours: Uint8Array, current: Uint8Array | undefined, copiedHash: string | undefined): boolean {
+  if (current === undefined) return true;
+  if (copiedHash !== undefined && hash(current) === copiedHash) return true;
+  const theirs = versionOf(current);
+  const mine = versionOf(ours);
+  if (mine === undefined) return false;
+  return theirs === undefined || mine > theirs;
+}
+
+function versionOf(bytes: Uint8Array): number | undefined {
+  try {
+    const version = (JSON.parse(Buffer.from(bytes).toString('utf8')) as { signed?: { version?: unknown } }).signed?.version;
+    return Number.isSafeInteger(version) ? (version as number) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

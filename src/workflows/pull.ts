@@ -37,7 +37,7 @@ export async function pullVerifiedImage(text: string, options: PullOptions, ctx:
   const { registryClientFor } = await import('../registry/registry-source.js');
   const registry = ctx.registry ?? {};
   const client = registryClientFor(registry);
-  const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home };
+  const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home, scope: group.trust.scope };
   // Verification first: nothing is written unless the manifest is the signed one.
   const { verified, manifest } = await withTrustSession(source, async (session) => {
     const fetched: Manifest = await client.getManifest(ref as RegistryReference);

@@ -29,6 +29,8 @@ export interface ResolvedTrust {
   pinnedRoot: Envelope<RootJSON>;
   /** Where the pin came from, for messages. */
   rootPath: string;
+  /** Host-less repository name keying the trusted state (see TrustSource.scope). */
+  scope: string;
 }
 
 /** Where a registry image lives; fills `{registry}` and `{repository}` in a store location. */
@@ -59,18 +61,36 @@ export async function resolveTrust(name: string, options: TrustOptions, ctx: Sig
   if (!rootPath) {
     throw new UsageError('no-pinned-root', `no pinned root for ${name} (trust store ${storeLocation}): pin one with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json; signet never trusts a root it fetched without a pin`);
   }
+  // The trusted state follows the repository, not the location (SECURITY.md
+  // "Trusted state identity"): its scope is host-less.
+  let scope = storeLocation.startsWith('oci://') && !isStoreTemplate(storeLocation) ? ociScope(storeLocation) : '';
   // `oci://{registry}/{repository}`: the trust repository next to the image, wherever it was copied.
   if (isStoreTemplate(storeLocation)) {
     if (!image) {
       throw new UsageError('store-template', `trust store ${storeLocation} is filled from an image's registry and repository, and ${name} names no registry image: pass --trust-repo oci://REGISTRY/REPOSITORY`);
     }
+    // One root, a trust repository per image: the memory is the signed name's, wherever the copy sits.
+    if (storeLocation.includes('{repository}')) scope = name;
     storeLocation = storeLocation.replaceAll('{registry}', image.registry).replaceAll('{repository}', image.repository);
   }
   const pinnedRootBytes = await readFileBounded(rootPath, LIMITS.rootBytes, { refuseSymlink: true });
   if (pinnedRootBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${rootPath} does not exist: pin it again with \`${trustAddHint(name, storeLocation)}\`, or pass --root ROOT.json`);
-  const pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
+  let pinnedRoot: Envelope<RootJSON>;
+  try {
+    pinnedRoot = parseRoot(pinnedRootBytes, rootPath);
+  } catch (cause) {
+    // A pin that is not a root at all is a configuration error (exit 2), not a verdict.
+    throw new UsageError('bad-pinned-root', `${rootPath} is not a TUF root metadata file (${cause instanceof Error ? cause.message : String(cause)}); pass the root.json \`signet init\` wrote`, { cause });
+  }
   const store = await openStore(storeLocation, ctx.cwd, ctx.registry ?? {});
-  return { store, pinnedRootBytes, pinnedRoot, rootPath };
+  return { store, pinnedRootBytes, pinnedRoot, rootPath, scope };
+}
+
+/** An explicit `oci://host/repo` store: each registry repository is its own trust repository, a mirror keeps the path. */
+function ociScope(location: string): string {
+  const rest = location.slice('oci://'.length).replace(/\/+$/, '');
+  const slash = rest.indexOf('/');
+  return slash < 0 ? '' : rest.slice(slash + 1);
 }
 
 /** A store location with `{registry}` / `{repository}` placeholders, filled per image. */
@@ -106,7 +126,7 @@ export async function groupByTrust<T extends { name: string }>(
       onFailure(item, error);
       continue;
     }
-    const key = `${trust.store.location}\n${trust.rootPath}`;
+    const key = `${trust.store.location}\n${trust.rootPath}\n${trust.scope}`;
     const group = groups.get(key) ?? { trust, items: [] };
     group.items.push(item);
     groups.set(key, group);

@@ -43,7 +43,7 @@ export async function verifyImages(texts: readonly string[], options: VerifyOpti
   });
   for (const group of groups) {
     const base = done;
-    const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home };
+    const source = { store: group.trust.store, pinnedRoot: group.trust.pinnedRootBytes, home: ctx.home, scope: group.trust.scope };
     // A reader that catches a publish half-way (a file the metadata names is
     // not there yet) retries a bounded number of times rather than failing.
     for (let attempt = 0; ; attempt++) {

@@ -255,7 +255,8 @@ describe('operations', () => {
     expect(await gate.stop()).toBe(0);
     expect(gate.logs()).toMatch(/"msg":"stopped"/);
     const trusted = join(deployerHome(), 'trusted');
-    const [id] = await readdir(trusted);
+    // State directories are 32 hex digits; `roots/` and `chains/` index the repository identity.
+    const [id] = (await readdir(trusted)).filter((name) => /^[0-9a-f]{32}$/.test(name));
     const timestamp = JSON.parse(await readFile(join(trusted, id!, 'timestamp.json'), 'utf8')) as { signed: { version: number } };
     expect(timestamp.signed.version).toBeGreaterThan(1); // the revocation's timestamp, remembered for rollback checks
   });

@@ -84,5 +84,5 @@ describe('a 2-of-3 root with two keys on two tokens and one ed25519 file key', (
     expect(second.stdout).toBe(first.stdout);
     const info = await stockTufJsTarget(trust, root1, join(s.dir, 'stock'), 'app:1.0');
     expect(`sha256:${info?.hashes['sha256']}`).toBe(first.stdout.trim().split('@')[1]);
-  });
+  }, 240_000); // a whole ceremony of CLI runs with scrypt unlocks: slow on a loaded machine
 });

@@ -30,6 +30,7 @@ const NO_STORE = new Map<string, string>([
   ['trust add', 'writes the local policy and pinned root; never contacts the store'],
   ['trust list', 'reads the local policy'],
   ['trust remove', 'edits the local policy'],
+  ['completion', 'prints a shell completion script; never contacts a store'],
 ]);
 
 /** Store commands whose authenticated-registry runs live in their own tests. */

@@ -12,6 +12,7 @@ import { stockTufJsTarget } from '../support/stock-tuf-js.js';
 import { parsePkcs11Uri } from '../../src/keys/pkcs11/pkcs11-uri.js';
 import { derSignature } from '../../src/keys/pkcs11/ec-encoding.js';
 import { Keystore } from '../../src/keys/keystore.js';
+import { importBinding, PKCS11JS_VERSION } from '../../src/keys/pkcs11/pkcs11-module.js';
 import { closeOpenTokens } from '../../src/keys/token-loader.js';
 
 let hsm: SoftHsm;
@@ -119,7 +120,7 @@ describe('a trust repository whose targets key signet made on a token and whose 
     expect(targets.signatures.map((sig: { keyid: string }) => sig.keyid)).toEqual([targetsKey]);
     const info = await stockTufJsTarget(trust, rootPath, join(r.dir, 'stock'), 'app:v500');
     expect(`sha256:${info?.hashes['sha256']}`).toBe(first.digest);
-  });
+   }, 240_000);
 });
 
 describe('a key made outside signet by pkcs11-tool', () => {
@@ -203,6 +204,12 @@ describe('failures a user meets with tokens', () => {
       () => s.cli(['key', 'import', hsm.uri('signet-ci', 'no-such-object'), '--role', 'targets'], { env: pinEnv }),
       /no private key matching .*"no-such-object".* on token "signet-ci"; list its objects with `pkcs11-tool/,
     );
+  });
+
+  it('binding missing: the import failure becomes exit-2 advice naming the package and version to install', async () => {
+    const error = await importBinding('pkcs11js-not-installed-here').catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'usage', code: 'pkcs11-binding-missing' });
+    expect((error as Error).message).toContain(`npm install --save-exact pkcs11js@${PKCS11JS_VERSION}`);
   });
 
   it('a PIN in the URI is refused before anything is opened', async () => {

@@ -95,6 +95,7 @@ export function registryAuthSuite(auth: 'htpasswd' | 'token'): void {
       expect((JSON.parse(list.stdout) as { targets: Array<{ name: string }> }).targets.map((t) => t.name)).toEqual(expect.arrayContaining(['team/app:1.0', 'team/app:2.0']));
       ok(await cli(publisher(), 'auths', ['status', '--check']));
       ok(await cli(publisher(), 'auths', ['timestamp']));
+      ok(await cli(publisher(), 'auths', ['repair']));
       const publish = await cli(publisher(), 'auths', ['root', 'publish', rootFile, '--trust-repo', store()]);
       ok(publish);
       expect(publish.stdout).toMatch(/nothing to do/);

@@ -36,7 +36,7 @@ describe('status warnings at the horizon', () => {
     const status = await repositoryStatus(await fx.load(), { now: new Date(then.getTime() + 8 * DAY), horizonSeconds: 0 });
     expect(status.warnings).toEqual([
       'timestamp expired 2026-11-02T00:00:00Z; run `signet timestamp` to refresh it',
-      'snapshot expired 2026-11-08T00:00:00Z; run `signet timestamp --role snapshot` to refresh it',
+      'snapshot expired 2026-11-05T00:00:00Z; run `signet timestamp --role snapshot` to refresh it', // default snapshot lifetime: 4 days
     ]);
   });
 

@@ -40,7 +40,7 @@ function publishedCopy(): string {
 }
 
 describe('the installed @tufjs/models', () => {
-  it('is the patched, linear one (npm ci runs the patch from postinstall)', () => {
+  it('is the patched, linear one (npm ci runs the patch through prepare → scripts/build.mjs)', () => {
     const report = patchTufjsModels({ root: ROOT, check: true }) as { file: string; status: string }[];
     expect(report.map((r) => r.status)).toEqual(patches.map(() => 'patched'));
     for (const patch of patches) {

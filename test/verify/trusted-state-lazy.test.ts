@@ -12,7 +12,7 @@ beforeEach(async () => {
   state = new TrustedState(home, 'repo');
   await import('node:fs/promises').then((fs) => fs.mkdir(state.dir, { recursive: true }));
   for (const name of ['root.json', 'timestamp.json', 'snapshot.json', 'targets.json', 'bins-0.json', 'bins-1.json', 'bins-2.json']) {
-    await writeFile(join(state.dir, name), `{"name":"${name}"}`);
+    await writeFile(join(state.dir, name), `{"signed":{"version":1},"name":"${name}"}`);
   }
 });
 afterEach(async () => {
@@ -31,11 +31,11 @@ describe('the working copy of a verifier that has cached many bins', () => {
 
   it('keeps every cached bin it did not bring, and saves the ones tuf-js wrote', async () => {
     await state.withWorkingCopy(async (dir) => {
-      await writeFile(join(dir, 'bins-2.json'), '{"name":"bins-2.json","version":2}');
+      await writeFile(join(dir, 'bins-2.json'), '{"signed":{"version":2},"name":"bins-2.json"}');
     });
     expect((await readdir(state.dir)).filter((n) => n.startsWith('bins-')).sort()).toEqual(['bins-0.json', 'bins-1.json', 'bins-2.json']);
-    expect(await readFile(join(state.dir, 'bins-2.json'), 'utf8')).toContain('"version":2');
-    expect(await readFile(join(state.dir, 'bins-0.json'), 'utf8')).toBe('{"name":"bins-0.json"}');
+    expect(await readFile(join(state.dir, 'bins-2.json'), 'utf8')).toContain('"version":2}');
+    expect(await readFile(join(state.dir, 'bins-0.json'), 'utf8')).toBe('{"signed":{"version":1},"name":"bins-0.json"}');
   });
 
   it('brings everything when asked for all (delegations it cannot predict)', async () => {

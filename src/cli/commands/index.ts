@@ -17,6 +17,7 @@ import { registerRevoke } from './revoke.js';
 import { registerDelegation } from './delegation.js';
 import { registerKeyRotation } from './key-rotate.js';
 import { registerTimestamp } from './timestamp.js';
+import { registerRepair } from './repair.js';
 import { registerStatus } from './status.js';
 import { registerTuf } from './tuf/index.js';
 import { registerBundle } from './bundle.js';
@@ -35,6 +36,7 @@ export const COMMANDS: Array<(program: Command, cli: CliRuntime) => void> = [
   registerBundle,
   registerDelegation,
   registerTimestamp,
+  registerRepair,
   registerStatus,
   registerTrust,
   registerDemo,

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { CliRuntime, CommonOptions } from '../runtime.js';
 import { examples, withOutputOptions, withPassphraseOptions } from '../options.js';
-import { parseDuration } from '../../metadata/expiry.js';
+import { parseExpiryDuration } from '../../metadata/expiry.js';
 import type { RoleType } from '../../metadata/types.js';
 import { UsageError } from '../../errors.js';
 import { policyPathOf } from '../../workflows/context.js';
@@ -23,7 +23,7 @@ export function registerInit(program: Command, cli: CliRuntime): void {
     .argument('<trust-repo>', 'where to publish trust metadata: a directory, or oci://host[:port]/repository (in the registry, next to the images)')
     .option('--scope <glob>', 'add a trust policy entry: images whose name matches use this repository (e.g. "team/*")')
     .option('--root-file <file>', 'start from a root signed in an offline ceremony (`signet root sign`) instead of new keys; the keystore must hold its targets, snapshot and timestamp keys')
-    .option('--expires <role=duration...>', 'how long each role stays valid when signed, e.g. targets=30d timestamp=12h (defaults: root 1y, targets 90d, snapshot 7d, timestamp 1d)')
+    .option('--expires <role=duration...>', 'how long each role stays valid when signed, e.g. targets=30d timestamp=12h (defaults: root 1y, targets 90d, snapshot 4d, timestamp 1d; each between 1m and 10y)')
     .option('--key-type <type>', 'algorithm of the keys init generates: ed25519 (default) or ecdsa (P-256)');
   withBinsOptions(withRegistryOptions(withPassphraseOptions(withOutputOptions(command))), true);
   examples(command, [
@@ -63,7 +63,7 @@ function parseExpiries(items: string[]): Partial<Record<RoleType, number>> {
     if (!role || !duration || !['root', 'targets', 'snapshot', 'timestamp'].includes(role)) {
       throw new UsageError('bad-expires', `--expires ${item}: use ROLE=DURATION with ROLE one of root, targets, snapshot, timestamp`);
     }
-    out[role as RoleType] = parseDuration(duration);
+    out[role as RoleType] = parseExpiryDuration(role, duration);
   }
   return out;
 }

@@ -26,22 +26,30 @@ let bindingPromise: Promise<Pkcs11Binding> | undefined;
 
 /** The pkcs11js binding, or a UsageError saying how to install it. */
 export function loadBinding(): Promise<Pkcs11Binding> {
-  // A computed specifier: no bundler (scripts/build.mjs, test bundles, a
-  // single executable) tries to inline a native addon; it is resolved from
-  // node_modules at run time, or reported missing.
-  const specifier = BINDING_PACKAGE;
-  bindingPromise ??= (import(specifier) as Promise<Pkcs11Binding>).then(
-    (m) => ((m as { default?: Pkcs11Binding }).default ?? m) as Pkcs11Binding,
-    (cause: unknown) => {
-      bindingPromise = undefined;
-      throw new UsageError(
-        'pkcs11-binding-missing',
-        `PKCS#11 keys need the optional npm package pkcs11js, which is not installed or did not build: run \`npm install --save-exact pkcs11js@${PKCS11JS_VERSION}\` where signet is installed (it builds with node-gyp: python3, make and g++)`,
-        { cause },
-      );
-    },
-  );
+  bindingPromise ??= importBinding(BINDING_PACKAGE).catch((error: unknown) => {
+    bindingPromise = undefined;
+    throw error;
+  });
   return bindingPromise;
+}
+
+/**
+ * Import the binding package `specifier`. A computed specifier: no bundler
+ * (scripts/build.mjs, test bundles, a single executable) tries to inline a
+ * native addon; it is resolved from node_modules at run time, or reported
+ * missing with the install command.
+ */
+export async function importBinding(specifier: string): Promise<Pkcs11Binding> {
+  try {
+    const m = (await import(specifier)) as { default?: Pkcs11Binding };
+    return (m.default ?? m) as Pkcs11Binding;
+  } catch (cause) {
+    throw new UsageError(
+      'pkcs11-binding-missing',
+      `PKCS#11 keys need the optional npm package pkcs11js, which is not installed or did not build: run \`npm install --save-exact pkcs11js@${PKCS11JS_VERSION}\` where signet is installed (it builds with node-gyp: python3, make and g++)`,
+      { cause },
+    );
+  }
 }
 
 /** Load and initialise the module at `path` (once per process). */

@@ -19,7 +19,7 @@ export function registerRootCreate(root: Command, cli: CliRuntime): void {
     .description('write an unsigned root from public key files, thresholds and expiries; then each holder runs `signet root sign`')
     .requiredOption('--key <role=file...>', 'a public key for a role: a public key file (signet, TUF or PEM) or a key id in this keystore (repeat; root, targets, snapshot, timestamp each need one)')
     .option('--threshold <role=n...>', 'signatures each role needs (default 1)')
-    .option('--expires <role=duration...>', 'how long each role stays valid when signed (defaults: root=1y targets=90d snapshot=7d timestamp=1d)')
+    .option('--expires <role=duration...>', 'how long each role stays valid when signed (defaults: root=1y targets=90d snapshot=4d timestamp=1d; each between 1m and 10y)')
     .option('--start-version <n>', 'root version to start at', '1')
     .requiredOption('-o, --out <file>', 'where to write the unsigned root');
   withOutputOptions(command);

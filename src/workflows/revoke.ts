@@ -8,7 +8,7 @@ import type { ImageReference } from '../image/image-reference.js';
 import { isSha256Digest } from '../metadata/digest.js';
 import { updateRepository } from '../trust/update-repository.js';
 import { revokeTargets, type RevokedTarget, type RevokeRequest } from '../trust/revoke-targets.js';
-import { groupByTrust, type ResolvedTrust } from './resolve-trust.js';
+import { groupByTrust, trustAddHint, type ResolvedTrust } from './resolve-trust.js';
 import { allRepositories, resolveRepository, type RepositoryOptions } from './resolve-repository.js';
 import type { ReferenceOptions } from './references.js';
 import { revokeItems } from './revoke-names.js';
@@ -67,6 +67,8 @@ export async function revokeImages(texts: readonly string[], options: RevokeOpti
   if (missing.length > 0 && groups.size > 0 && !(options.image || options.trustRepo)) {
     throw new UsageError('not-signed', `no trust repository in the policy signs ${missing.join(', ')}${reports.length > 0 ? ' (the other revocations were published)' : ''}`);
   }
-  if (groups.size === 0) throw new UsageError('which-repository', 'no trust repository configured: pass --trust-repo LOCATION --root ROOT.json');
+  if (groups.size === 0) {
+    throw new UsageError('which-repository', `no trust repository configured: pass --trust-repo LOCATION --root ROOT.json, or add one to the policy with \`${trustAddHint('*')}\``);
+  }
   return reports;
 }

@@ -36,6 +36,17 @@ describe('signet revoke <ref>', () => {
 });
 
 describe('signet revoke --digest', () => {
+  it('with no trust repository configured exits 2 and names the command that adds one', async () => {
+    const empty = await makeSignetEnv();
+    try {
+      const revoke = await empty.cli(['revoke', '--digest', `sha256:${'a'.repeat(64)}`]);
+      expect(revoke.code).toBe(2);
+      expect(revoke.stderr).toContain('signet trust add --scope GLOB --store LOCATION --root ROOT.json');
+    } finally {
+      await empty.cleanup();
+    }
+  });
+
   it('revokes every target pointing at the digest (tag, index, platform manifests) in the repositories of the policy', async () => {
     const digest = await digestOf('2.0');
     const revoke = await s.cli(['revoke', '--digest', digest, '--json']);

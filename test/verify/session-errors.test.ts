@@ -48,7 +48,8 @@ describe('when one lookup finds a role file missing and the next finds a forged 
     await writeFile(forged, JSON.stringify(doc));
     const [first, second] = await lookUpBoth();
     expect(first).toMatchObject({ kind: 'inconclusive', code: 'metadata-missing' });
-    expect(second).toMatchObject({ kind: 'invalid', code: 'bad-signature' });
+    // The snapshot pins every role file's hash (issue 12, finding 3): the forgery fails that check first.
+    expect(second).toMatchObject({ kind: 'invalid', code: 'hash-mismatch' });
   });
 });
 
@@ -95,6 +96,6 @@ describe('when two lookups run at once, one against an unreachable store and one
       Promise.all(['team/a:1.0', 'team/b:1.0'].map((name) => session.lookup(name).catch((e: unknown) => e))),
     );
     expect(a).toMatchObject({ kind: 'inconclusive', code: 'registry-unreachable' });
-    expect(b).toMatchObject({ kind: 'invalid', code: 'bad-signature' });
+    expect(b).toMatchObject({ kind: 'invalid', code: 'hash-mismatch' });
   });
 });

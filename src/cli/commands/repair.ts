@@ -18,7 +18,7 @@ export function registerRepair(program: Command, cli: CliRuntime): void {
   ]);
   command.action(async (options: CommonOptions & RepositoryFlags) => {
     const { repairWorkflow } = await import('../../workflows/repair.js');
-    const report = await repairWorkflow(repositoryOptions(options), cli.context(options));
+    const report = await repairWorkflow(repositoryOptions(options), await cli.storeContext(options));
     cli.print(options, report, () => [
       report.replaced.length > 0 ? `replaced ${report.replaced.join(' and ')} in ${report.trustRepository}` : `nothing was broken in ${report.trustRepository}; re-signed`,
       `published snapshot v${report.snapshot}, timestamp v${report.timestamp}`,

@@ -17,18 +17,6 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${VERSION}\n`);
 } else {
-  const { runCli } = await import('./run-cli.js');
-  const { promptSecretOnTTY } = await import('./tty-prompt.js');
-  const result = await runCli(argv, {
-    env: process.env,
-    cwd: process.cwd(),
-    stdin: process.stdin,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    stderrColumns: process.stderr.columns,
-    onStdout: (text) => process.stdout.write(text),
-    onStderr: (text) => process.stderr.write(text),
-    promptSecret: promptSecretOnTTY,
-  });
-  process.exitCode = result.code;
+  const { runOnProcess } = await import('./process-run.js');
+  process.exitCode = await runOnProcess(argv);
 }

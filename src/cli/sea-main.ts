@@ -3,8 +3,7 @@
 // applications run a CommonJS main script (no top-level await, no file imports).
 
 import { VERSION } from '../version.js';
-import { runCli } from './run-cli.js';
-import { promptSecretOnTTY } from './tty-prompt.js';
+import { runOnProcess } from './process-run.js';
 
 async function main(): Promise<void> {
   for (const stream of [process.stdout, process.stderr]) {
@@ -19,18 +18,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  const result = await runCli(argv, {
-    env: process.env,
-    cwd: process.cwd(),
-    stdin: process.stdin,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    stderrColumns: process.stderr.columns,
-    onStdout: (text) => process.stdout.write(text),
-    onStderr: (text) => process.stderr.write(text),
-    promptSecret: promptSecretOnTTY,
-  });
-  process.exitCode = result.code;
+  process.exitCode = await runOnProcess(argv);
 }
 
 void main();

@@ -10,6 +10,7 @@ import { workloadImages, jsonPointer, type ImageSite } from '../manifests/worklo
 import { pinnedName } from '../manifests/pin-images.js';
 import { ruleFor, type GateRule, type GateRules } from './admission-rules.js';
 import { WarmTrust, type WarmOptions, type WarmStatus } from './warm-trust.js';
+import { TagChecks, type TagCheckStats, type TagUse } from './tag-checks.js';
 import { verifyManifest } from '../verify/verify-image.js';
 import { resolveTrust, type ResolvedTrust, type TrustOptions } from '../workflows/resolve-trust.js';
 import { ImageSources } from '../workflows/image-sources.js';
@@ -23,6 +24,8 @@ export interface GateOptions {
   budgetMs: number;
   warm: WarmOptions;
   trust: TrustOptions;
+  /** How long /mutate may reuse a tag's manifest fetched earlier in the same trust generation (ms); 0 disables (see tag-checks.ts). */
+  tagMemoMs?: number;
 }
 
 export type ImageOutcome = 'verified' | 'exempt' | 'denied' | 'audited';
@@ -56,8 +59,11 @@ export class Gate {
   private readonly warm = new Map<string, WarmTrust>();
   private readonly trustCache = new Map<string, { at: number; trust: Promise<ResolvedTrust> }>();
   private readonly sources: ImageSources;
-  /** Manifests by digest: content-addressed (the client checked the bytes' digest), so they never go stale. */
+  /** Manifests by digest: content-addressed (the client hashed the bytes), so they never go stale. */
   private readonly byDigest = new Map<string, Manifest>();
+  /** Fetches by digest in flight, shared by identical concurrent checks. */
+  private readonly digestFlights = new Map<string, Promise<Manifest>>();
+  private readonly tags: TagChecks;
 
   constructor(
     private readonly options: GateOptions,
@@ -65,10 +71,15 @@ export class Gate {
     private readonly onRefresh: (location: string, outcome: 'ok' | 'failed', error?: SignetError) => void = () => undefined,
   ) {
     this.sources = new ImageSources(ctx.registry);
+    this.tags = new TagChecks((ref) => this.fetchManifest(ref), options.tagMemoMs ?? 0);
   }
 
-  /** Decide on `object` (a Pod or workload) created in `namespace`, with `now` as the reference time. */
-  async decide(object: unknown, namespace: string, now: Date): Promise<Decision> {
+  /**
+   * Decide on `object` (a Pod or workload) created in `namespace`, with `now`
+   * as the reference time. `use` is the endpoint: only 'mutate' (which pins
+   * what it admits to the verified digest) may use the tag memo.
+   */
+  async decide(object: unknown, namespace: string, now: Date, use: TagUse = 'validate'): Promise<Decision> {
     const sites = workloadImages(object);
     const deadline = now.getTime() + this.options.budgetMs;
     const checks = new Map<string, Promise<{ digest: string } | { error: SignetError }>>();
@@ -78,7 +89,7 @@ export class Gate {
         if (rule.mode === 'exempt') return { site, rule, outcome: 'exempt' };
         let check = checks.get(site.image);
         if (!check) {
-          check = withDeadline(this.check(site.image, now), deadline, site.image, this.options.budgetMs).then(
+          check = withDeadline(this.check(site.image, now, use), deadline, site.image, this.options.budgetMs).then(
             (digest) => ({ digest }),
             (error: unknown) => ({ error: asSignetError(error) }),
           );
@@ -110,28 +121,47 @@ export class Gate {
     return [...this.warm.values()].map((w) => w.status());
   }
 
+  /** Registry fetches by tag, and the checks that shared one or used the memo instead. */
+  tagStats(): TagCheckStats {
+    return { ...this.tags.stats };
+  }
+
   /** Close every warm session (writing trusted state back). */
   async close(): Promise<void> {
     await Promise.all([...this.warm.values()].map((w) => w.close()));
   }
 
   /** Verify one image as `signet verify` does; resolves to the verified manifest digest. */
-  private async check(image: string, now: Date): Promise<string> {
+  private async check(image: string, now: Date, use: TagUse): Promise<string> {
     const ref = byDigestWhenPinned(parseRegistryReference(image));
     const trust = await this.trustFor(ref, now.getTime());
     const warm = this.warmFor(trust);
-    const manifest = await this.manifestOf(ref);
-    const verified = await warm.use(now, (session) => verifyManifest(session, ref, manifest));
-    return verified.digest;
+    if (!ref.digest) return (await this.tags.verify(warm, ref, now, use)).digest;
+    const manifest = await this.manifestByDigest(ref);
+    return (await warm.use(now, (session) => verifyManifest(session, ref, manifest))).digest;
   }
 
-  private async manifestOf(ref: RegistryReference): Promise<Manifest> {
-    const cached = ref.digest ? this.byDigest.get(`${ref.registry}/${ref.repository}@${ref.digest}`) : undefined;
-    if (cached) return cached;
+  private manifestByDigest(ref: RegistryReference): Promise<Manifest> {
+    const key = `${ref.registry}/${ref.repository}@${ref.digest}`;
+    const cached = this.byDigest.get(key);
+    if (cached) return Promise.resolve(cached);
+    let flight = this.digestFlights.get(key);
+    if (!flight) {
+      flight = this.fetchManifest(ref);
+      this.digestFlights.set(key, flight);
+      const landed = () => this.digestFlights.delete(key);
+      flight.then(landed, landed);
+    }
+    return flight;
+  }
+
+  /** One registry fetch; the bytes are kept by their digest (a tag's too: /validate then sees the digest /mutate pinned). */
+  private async fetchManifest(ref: RegistryReference): Promise<Manifest> {
     const manifest = await (await this.sources.for(ref)).getManifest(ref);
-    if (ref.digest) {
+    const key = `${ref.registry}/${ref.repository}@${manifest.digest}`;
+    if (!this.byDigest.has(key)) {
       if (this.byDigest.size >= MANIFEST_CACHE_MAX) this.byDigest.delete(this.byDigest.keys().next().value!);
-      this.byDigest.set(`${ref.registry}/${ref.repository}@${ref.digest}`, manifest);
+      this.byDigest.set(key, manifest);
     }
     return manifest;
   }

@@ -1,8 +1,10 @@
 // Prometheus text exposition for the deploy gate: decisions by outcome,
 // decision latency, images by verdict, trust refreshes and failures, and
-// the earliest expiry of the metadata each warm session trusts.
+// the earliest expiry of the metadata each warm session trusts, and how
+// tag checks reached the registry (fetched, joined a fetch, memo).
 
 import type { WarmStatus } from './warm-trust.js';
+import type { TagCheckStats } from './tag-checks.js';
 
 const BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -32,7 +34,7 @@ export class GateMetrics {
     inc(this.refreshFailures, `repository="${escape(location)}"`);
   }
 
-  render(status: WarmStatus[]): string {
+  render(status: WarmStatus[], tags: TagCheckStats = { fetched: 0, joined: 0, remembered: 0 }): string {
     const lines: string[] = [];
     const counter = (name: string, help: string, values: Map<string, number>) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
@@ -41,6 +43,8 @@ export class GateMetrics {
     counter('signet_admission_decisions_total', 'AdmissionReviews answered, by endpoint and outcome.', this.decisions);
     counter('signet_admission_images_total', 'Images checked, by verdict (verified, denied, audited, exempt).', this.images);
     counter('signet_trust_refresh_failures_total', 'Failed TUF refreshes, by trust repository.', this.refreshFailures);
+    const byTag = new Map([['how="fetched"', tags.fetched], ['how="joined"', tags.joined], ['how="memo"', tags.remembered]]);
+    counter('signet_admission_tag_checks_total', 'Image checks by tag, by how the manifest was had: fetched from the registry, joined a fetch in flight, or the /mutate memo.', byTag);
     lines.push('# HELP signet_admission_decision_seconds Time to decide one AdmissionReview.', '# TYPE signet_admission_decision_seconds histogram');
     BUCKETS_SECONDS.forEach((bound, i) => lines.push(`signet_admission_decision_seconds_bucket{le="${bound}"} ${this.buckets[i]}`));
     lines.push(`signet_admission_decision_seconds_bucket{le="+Inf"} ${this.count}`, `signet_admission_decision_seconds_sum ${this.sum}`, `signet_admission_decision_seconds_count ${this.count}`);

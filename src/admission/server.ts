@@ -58,7 +58,7 @@ export async function startAdmissionServer(options: ServeOptions): Promise<Admis
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return reply(res, 200, 'text/plain', 'ok\n');
     if (req.method === 'GET' && path === '/readyz') return reply(res, ready ? 200 : 503, 'text/plain', ready ? 'ready\n' : 'shutting down\n');
-    if (req.method === 'GET' && path === '/metrics') return reply(res, 200, 'text/plain; version=0.0.4', metrics.render(gate.status()));
+    if (req.method === 'GET' && path === '/metrics') return reply(res, 200, 'text/plain; version=0.0.4', metrics.render(gate.status(), gate.tagStats()));
     if (req.method !== 'POST' || (path !== '/validate' && path !== '/mutate')) return reply(res, 404, 'text/plain', 'not found\n');
     const endpoint = path.slice(1);
     const started = process.hrtime.bigint();
@@ -72,7 +72,7 @@ export async function startAdmissionServer(options: ServeOptions): Promise<Admis
       return reply(res, 400, 'text/plain', `${error instanceof SignetError ? error.message : 'bad request'}\n`);
     }
     const now = new Date();
-    const decision = await gate.decide(request.object, request.namespace, now);
+    const decision = await gate.decide(request.object, request.namespace, now, endpoint === 'mutate' ? 'mutate' : 'validate');
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const outcome = !decision.allowed ? 'denied' : decision.warnings.length > 0 ? 'audited' : 'allowed';
     metrics.decision(endpoint, outcome, seconds);

@@ -16,6 +16,7 @@ interface ServeCommandOptions extends CommonOptions, RegistryCommandOptions {
   budget: string;
   refreshInterval: string;
   certPoll: string;
+  tagMemo: string;
   trustRepo?: string;
   root?: string;
 }
@@ -30,19 +31,23 @@ export function registerAdmissionServe(admission: Command, cli: CliRuntime): voi
     .option('--config <file>', 'rules per namespace and image: enforce, audit or exempt, and onError deny|audit (YAML or JSON; default: enforce everything, deny on error)')
     .option('--budget <duration>', 'time allowed per decision; an image not checked by then is inconclusive (denied unless its rule says onError: audit)', '2s')
     .option('--refresh-interval <duration>', 'refresh each trust repository at most this often (sooner when its metadata nears expiry)', '60s')
-    .option('--cert-poll <duration>', 'how often to look for a rotated certificate', '2s');
+    .option('--cert-poll <duration>', 'how often to look for a rotated certificate', '2s')
+    .option('--tag-memo <duration>', '/mutate only: reuse the manifest a tag named this recently (same trust refresh, verified again, then pinned by digest) instead of asking the registry again; 0 disables', '5s');
   withRegistryOptions(withTrustOptions(command));
   command.addHelpText(
     'after',
     '\nEvery image of a Pod, or of the pod template of a Deployment, ReplicaSet, StatefulSet, DaemonSet, Job or CronJob\n' +
       '(containers, initContainers, ephemeralContainers), is verified exactly as `signet verify` does, against the trust\n' +
       'policy ($SIGNET_HOME/policy.json or --policy). Images no policy covers are denied. /mutate also rewrites each\n' +
-      'verified image to name@sha256:… with a JSONPatch. Logs are JSON lines on stderr.',
+      'verified image to name@sha256:… with a JSONPatch. Identical checks running at once share one registry fetch;\n' +
+      '/mutate may reuse a tag\'s manifest for --tag-memo (it pins the Pod to that verified digest; /validate never\n' +
+      'reuses one). Logs are JSON lines on stderr.',
   );
   examples(command, [
     'signet admission serve --cert tls.crt --key tls.key',
     'signet admission serve --cert /tls/tls.crt --key /tls/tls.key --policy /etc/signet/policy.json --config /etc/signet/admission.yaml',
     'signet admission serve --cert tls.crt --key tls.key --listen 127.0.0.1:8443 --budget 500ms --refresh-interval 30s',
+    'signet admission serve --cert tls.crt --key tls.key --tag-memo 0',
     'printf "rules:\\n- {namespace: dev-*, mode: audit}\\n- {image: \'reg.example.com/tools/**\', onError: audit}\\n" > admission.yaml',
   ]);
   command.action(async (options: ServeCommandOptions) => {
@@ -56,6 +61,7 @@ export function registerAdmissionServe(admission: Command, cli: CliRuntime): voi
     if (!match) throw new UsageError('bad-option', `--listen ${options.listen}: expected host:port`);
     const budgetMs = parseMillis(options.budget, '--budget');
     const refreshMs = parseMillis(options.refreshInterval, '--refresh-interval');
+    const tagMemoMs = parseMillis(options.tagMemo, '--tag-memo', { zero: true });
     const rules = options.config ? await readRules(resolve(cli.io.cwd, options.config)) : { rules: [] };
     const ctx = cli.context(options);
     ctx.registry = await registryOptionsFrom(cli.io, options);
@@ -66,7 +72,7 @@ export function registerAdmissionServe(admission: Command, cli: CliRuntime): voi
     if (options.trustRepo) trust.trustRepo = options.trustRepo;
     if (options.root) trust.root = options.root;
     const gate = new Gate(
-      { rules, budgetMs, trust, warm: { refreshMs, expiryMarginMs: Math.min(refreshMs, 5 * 60_000), retryMs: Math.min(refreshMs, 2000) } },
+      { rules, budgetMs, trust, tagMemoMs, warm: { refreshMs, expiryMarginMs: Math.min(refreshMs, 5 * 60_000), retryMs: Math.min(refreshMs, 2000) } },
       ctx,
       (location, outcome, error) => {
         if (outcome === 'ok') return log({ level: 'info', msg: 'trust refreshed', repository: location });
@@ -84,7 +90,7 @@ export function registerAdmissionServe(admission: Command, cli: CliRuntime): voi
       log,
       certPollMs: parseMillis(options.certPoll, '--cert-poll'),
     });
-    log({ level: 'info', msg: 'listening', address: match[1], port: server.port, rules: rules.rules.length, budgetMs, refreshMs });
+    log({ level: 'info', msg: 'listening', address: match[1], port: server.port, rules: rules.rules.length, budgetMs, refreshMs, tagMemoMs });
     await new Promise<void>((done) => {
       const stop = (signal: string) => {
         log({ level: 'info', msg: `${signal}: draining and writing trusted state back` });

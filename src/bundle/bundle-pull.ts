@@ -95,6 +95,8 @@ async function* tee(chunks: AsyncIterable<Uint8Array>, sink: (chunk: Buffer) => 
   for await (const chunk of chunks) {
     yield chunk;
     // After the check accepted it: a blob's bytes reach the layout only once counted and hashed.
-    sink(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    // A copy: readFileChunks reuses its buffer for the next read, and the sink may keep a
+    // chunk until the disk takes it (pull-image's BlobFileWriter writes in the background).
+    sink(Buffer.from(chunk));
   }
 }

@@ -4,7 +4,7 @@
 // a new layout is built beside its destination and renamed into place at the end.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs, writeSync } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { RegistryReference } from '../image/image-reference.js';
 import { type Descriptor, type Manifest, INDEX_TYPES, childManifests, isDescriptor } from '../image/manifest.js';
@@ -13,6 +13,7 @@ import { isRecord } from '../metadata/types.js';
 import { UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import type { RegistryClient } from './registry-client.js';
+import { BlobFileWriter } from './blob-file-writer.js';
 
 export interface PullResult {
   dir: string;
@@ -26,7 +27,10 @@ export interface PullResult {
   bytes: number;
 }
 
-/** What a pull reads from: manifests by digest and blobs, each checked (a registry, or a bundle's layout). */
+/**
+ * What a pull reads from: manifests by digest and blobs, each checked (a registry, or a bundle's layout).
+ * `fetchBlob` hands its sink chunks the sink may keep: never a buffer the source reuses afterwards.
+ */
 export type BlobClient = Pick<RegistryClient, 'getManifest' | 'fetchBlob'>;
 
 /** Nested indexes followed below the top manifest. */
@@ -121,23 +125,25 @@ async function copyBlob(client: BlobClient, ref: RegistryReference, d: Descripto
   if (await fileMatches(final, d)) return 0;
   const temp = `${final}.${randomBytes(6).toString('hex')}.partial`;
   const handle = await fs.open(temp, 'wx', 0o644);
+  // The body is never paused (flowing-body.ts): chunks go to the disk in large
+  // batches on the thread pool while the next ones are read and hashed.
+  const writer = new BlobFileWriter(handle.fd, d.size);
   try {
-    // Synchronous writes: the body must never wait on the disk (flowing-body.ts).
-    await client.fetchBlob({ registry: ref.registry, repository: ref.repository }, d, (chunk) => writeAll(handle.fd, chunk));
+    // fetchBlob hashes every chunk and refuses one past d.size before the sink sees it;
+    // it throws on a wrong digest or length only after the last chunk, so the temp
+    // file is renamed to its digest's name only when the bytes hashed to it.
+    await client.fetchBlob({ registry: ref.registry, repository: ref.repository }, d, (chunk) => writer.write(chunk));
+    await writer.finish();
     await handle.sync();
     await handle.close();
     await fs.rename(temp, final);
   } catch (error) {
+    await writer.settled(); // never close the file under a pending write
     await handle.close().catch(() => undefined);
     await fs.rm(temp, { force: true });
     throw error;
   }
   return d.size;
-}
-
-/** Write all of `chunk` at the file's current position (writeSync may write less). */
-function writeAll(fd: number, chunk: Buffer): void {
-  for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
 }
 
 /** Is the file there with exactly this size and digest? (hashed, never trusted by name) */

@@ -199,7 +199,8 @@ export class RegistryClient {
    * Stream a blob into `sink`, hashing and counting as it arrives; refuses a
    * byte more than `descriptor.size`. Throws VerificationError on any mismatch
    * (the sink must then discard what it got). `sink` is synchronous: the body
-   * is read in flowing mode, never paused (see flowing-body.ts).
+   * is read in flowing mode, never paused (see flowing-body.ts). Each chunk is
+   * the buffer undici read from the socket, never reused: the sink may keep it.
    */
   async fetchBlob(repo: Repository, descriptor: Pick<Descriptor, 'digest' | 'size'>, sink: (chunk: Buffer) => void): Promise<void> {
     const { digest, size } = descriptor;

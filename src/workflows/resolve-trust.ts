@@ -117,13 +117,26 @@ export async function groupByTrust<T extends { name: string }>(
   onFailure?: (item: T, error: SignetError) => void,
 ): Promise<Array<{ trust: ResolvedTrust; items: T[] }>> {
   const groups = new Map<string, { trust: ResolvedTrust; items: T[] }>();
+  // Items of one image repository resolve alike (name, registry and repository
+  // are all resolveTrust reads): 1,000 tags of one repository read the policy
+  // and the pinned root once, not 1,000 times.
+  const resolved = new Map<string, ResolvedTrust | SignetError>();
   for (const item of items) {
-    let trust: ResolvedTrust;
-    try {
-      trust = await resolveTrust(item.name, options, ctx, imageLocationOf(item));
-    } catch (error) {
-      if (!onFailure || !(error instanceof SignetError)) throw error;
-      onFailure(item, error);
+    const image = imageLocationOf(item);
+    const memo = `${item.name}\n${image?.registry ?? ''}\n${image?.repository ?? ''}`;
+    let trust = resolved.get(memo);
+    if (trust === undefined) {
+      try {
+        trust = await resolveTrust(item.name, options, ctx, image);
+      } catch (error) {
+        if (!(error instanceof SignetError)) throw error;
+        trust = error;
+      }
+      resolved.set(memo, trust);
+    }
+    if (trust instanceof SignetError) {
+      if (!onFailure) throw trust;
+      onFailure(item, trust);
       continue;
     }
     const key = `${trust.store.location}\n${trust.rootPath}\n${trust.scope}`;

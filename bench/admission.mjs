@@ -177,7 +177,11 @@ function wrkScript(bodies, path, paced) {
     'wrk.method = "POST"',
     'wrk.headers["Content-Type"] = "application/json"',
     `local bodies = {${bodies.map((b) => `[==[${b}]==]`).join(',\n')}}`,
-    'local i = math.random(#bodies)',
+    // Each thread starts at its own offset (wrk seeds every thread's math.random alike: threads that started
+    // together would send the same Pods at the same moment, and "random" Pods would share fetches).
+    'local threads = 0',
+    'setup = function(thread) thread:set("offset", threads * 150); threads = threads + 1 end',
+    'init = function(args) i = offset end',
     `request = function() i = i % #bodies + 1; return wrk.format(nil, "${path}", nil, bodies[i]) end`,
     // Paced: a random wait (uniform, mean connections/rate s) before each connection's next request.
     ...(paced ? [`delay = function() return math.random(0, ${Math.round((2000 * paced.connections) / paced.rate)}) end`] : []),

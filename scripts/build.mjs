@@ -1,5 +1,5 @@
-// Bundles the CLI and the library with esbuild. The CLI bundle keeps network
-// code (undici) in lazily imported chunks so local commands start fast.
+// Bundles the library (dist/index.mjs), the `signet` launcher (dist/signet.mjs)
+// and the CLI it loads (dist/signet-cli.cjs, with its V8 code cache) with esbuild.
 // `--types` also writes the library's type declarations to dist/types (tsc,
 // tsconfig.types.json); `npm pack` runs it (prepack).
 import { build } from 'esbuild';
@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { chmodSync, rmSync } from 'node:fs';
 import { patchTufjsModels } from './patch-tufjs-models.mjs';
+import { buildCliBundle } from './build-cli-bundle.mjs';
+import { makeCodeCache } from './make-code-cache.mjs';
 
 // The bundle must carry the linear @tufjs/models (this is where it gets patched:
 // covers `npm ci --ignore-scripts` and refuses an unknown version).
@@ -36,9 +38,12 @@ rmSync('dist', { recursive: true, force: true });
 
 await build({
   ...common,
-  entryPoints: { signet: 'src/cli/bin.ts', index: 'src/index.ts' },
+  entryPoints: { signet: 'src/cli/bin.ts', index: 'src/index.ts', 'code-cache': 'src/cli/code-cache.ts' },
 });
 chmodSync('dist/signet.mjs', 0o755);
+
+await buildCliBundle('dist/signet-cli.cjs');
+makeCodeCache('dist/signet-cli.cjs');
 
 if (process.argv.includes('--types')) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { buildCliBundle } from '../scripts/build-cli-bundle.mjs';
 import { writeSampleLayout } from '../src/image/sample-images.js';
 
 const run = promisify(execFile);
@@ -31,6 +32,7 @@ beforeAll(async () => {
     logLevel: 'error',
     banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
   });
+  await buildCliBundle(join(dir, 'bundle', 'signet-cli.cjs'));
   await mkdir(bin);
   await writeFile(join(bin, 'signet'), `#!/bin/sh\nexec "${process.execPath}" "${join(dir, 'bundle', 'signet.mjs')}" "$@"\n`);
   await chmod(join(bin, 'signet'), 0o755);

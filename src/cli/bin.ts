@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 // The `signet` executable: runs the CLI against the real process.
 // `signet --version` answers before the CLI (commander, every command) loads,
-// so probes and scripts that call it pay only Node's own start-up.
+// so probes and scripts that call it pay only Node's own start-up. The CLI
+// itself is one CommonJS bundle loaded with V8's code cache (code-cache.ts).
 
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { VERSION } from '../version.js';
+import { loadBundle } from './code-cache.js';
+import type * as CliBundle from './cli-bundle.js';
 
 // A reader that stops early (`signet --help | head`) is not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -17,6 +22,13 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${VERSION}\n`);
 } else {
-  const { runOnProcess } = await import('./process-run.js');
+  const bundle = fileURLToPath(new URL('./signet-cli.cjs', import.meta.url));
+  const { runOnProcess } = loadBundle<typeof CliBundle>(bundle, `${bundle}.cache`).exports;
+  // undici parses HTTP with WebAssembly; V8 also compiles it with its optimising
+  // tier in the background and makes the exiting process wait for that, ~100 ms
+  // after the result is printed. One command's few responses parse as fast with
+  // the baseline compiler; the long-running admission server keeps both tiers.
+  // (Set after loading, so the code cache's flag check still matches.)
+  if (!argv.includes('admission')) setFlagsFromString('--liftoff-only');
   process.exitCode = await runOnProcess(argv);
 }

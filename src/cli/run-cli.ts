@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliRuntime } from './runtime.js';
 import type { CliIO } from './io.js';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { EXIT, SignetError, exitCodeFor } from '../errors.js';
 import { VERSION } from '../version.js';
 import { printable } from './printable.js';
@@ -52,7 +52,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   if (options.promptSecret) io.promptSecret = options.promptSecret;
   if (options.stderrColumns) io.stderrColumns = options.stderrColumns;
   const cli = new CliRuntime(io);
-  const program = buildProgram(cli);
+  const program = buildProgram(cli, argv);
   let code: number;
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -65,7 +65,11 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
 
-export function buildProgram(cli: CliRuntime): Command {
+/**
+ * The `signet` command tree. With `argv`, only the command it names is
+ * registered (the rest are not needed to parse it); without, all of them.
+ */
+export function buildProgram(cli: CliRuntime, argv?: readonly string[]): Command {
   const program = new Command('signet')
     .description('Content trust for container images: sign, verify, revoke and rotate with TUF.')
     .version(VERSION, '-V, --version')
@@ -89,7 +93,7 @@ Examples:
   signet verify oci-layout:./images/app:1.0
 `,
   );
-  for (const register of COMMANDS) register(program, cli);
+  for (const register of commandsFor(argv ?? [])) register(program, cli);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => cli.io.out(s), writeErr: (s) => cli.io.err(s) });
   return program;
 }

@@ -1,8 +1,9 @@
 // The refusal for a name no trusted role signs: "no longer signed" with the
 // date (and reason) when a trusted role recorded its revocation, plain "not
-// signed" otherwise. Both are verification failures (exit 1).
+// signed" otherwise. Both are verification failures (exit 1). And the lookup
+// every deploy-side check starts with (images, files), which raises it.
 
-import type { TrustSession } from './trust-session.js';
+import type { TargetInfo, TrustSession } from './trust-session.js';
 import { SignetError, VerificationError } from '../errors.js';
 
 /**
@@ -21,4 +22,17 @@ export async function notSignedError(session: TrustSession, target: string, fail
     );
   }
   return failure ?? new VerificationError('not-signed', `${target} is not signed in trust repository ${session.location}`);
+}
+
+/** The trusted entry for `target`; throws `notSignedError` when no trusted role signs it (or its role no longer verifies). */
+export async function signedTarget(session: TrustSession, target: string): Promise<TargetInfo> {
+  let info: TargetInfo | undefined;
+  try {
+    info = await session.lookup(target);
+  } catch (error) {
+    // e.g. the delegated role that signed it lost its key: say so when a revocation record explains it.
+    throw error instanceof SignetError ? await notSignedError(session, target, error) : error;
+  }
+  if (!info) throw await notSignedError(session, target);
+  return info;
 }

@@ -5,8 +5,8 @@
 import type { FileReference } from '../files/file-reference.js';
 import { fileSize, readFileChunks } from '../files/file-content.js';
 import { checkStream, type HashAlgorithm } from './content-check.js';
-import { SignetError, VerificationError } from '../errors.js';
-import { notSignedError } from './not-signed-error.js';
+import { VerificationError } from '../errors.js';
+import { signedTarget } from './not-signed-error.js';
 import type { TrustSession } from './trust-session.js';
 
 export interface VerifiedFile {
@@ -34,13 +34,7 @@ export async function verifyFile(session: TrustSession, ref: FileReference): Pro
   const target = ref.name;
   const what = `file ${ref.text.slice('file:'.length)}`;
   const size = await fileSize(ref.path, what);
-  let info: Awaited<ReturnType<TrustSession['lookup']>>;
-  try {
-    info = await session.lookup(target);
-  } catch (error) {
-    throw error instanceof SignetError ? await notSignedError(session, target, error) : error;
-  }
-  if (!info) throw await notSignedError(session, target);
+  const info = await signedTarget(session, target);
   // A size that differs is a change: say so without reading the file.
   if (size !== info.length) {
     throw new VerificationError('target-mismatch', `${what} does not match its signed target ${target}: signed ${info.length} bytes, found ${size} bytes; the file changed after it was signed`);

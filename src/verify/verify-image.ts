@@ -7,7 +7,7 @@ import { targetNameOf } from '../image/image-reference.js';
 import type { Manifest } from '../image/manifest.js';
 import { sha256Hex } from '../metadata/digest.js';
 import { SignetError, VerificationError } from '../errors.js';
-import { notSignedError } from './not-signed-error.js';
+import { signedTarget } from './not-signed-error.js';
 import type { TrustSession } from './trust-session.js';
 
 export interface VerifiedImage {
@@ -27,14 +27,7 @@ export interface VerifiedImage {
 /** Throws VerificationError (exit 1) when the image is unsigned or differs from what was signed. */
 export async function verifyManifest(session: TrustSession, ref: ImageReference, manifest: Manifest): Promise<VerifiedImage> {
   const target = targetNameOf(ref, manifest.digest);
-  let info: Awaited<ReturnType<TrustSession['lookup']>>;
-  try {
-    info = await session.lookup(target);
-  } catch (error) {
-    // e.g. the delegated role that signed it lost its key: say so when a revocation record explains it.
-    throw error instanceof SignetError ? await notSignedError(session, target, error) : error;
-  }
-  if (!info) throw await notSignedError(session, target);
+  const info = await signedTarget(session, target);
   const expected = info.hashes['sha256'];
   if (typeof expected !== 'string') {
     throw new VerificationError('no-sha256', `${target} is signed without a sha256 hash; signet requires one`);

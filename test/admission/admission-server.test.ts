@@ -1,7 +1,7 @@
 // The deploy gate end to end: a real HTTPS `signet admission serve` process
 // (openssl certificates), a real registry with real images, AdmissionReviews
 // of kubectl-made objects. Deny/allow/patch per workload kind, a re-pointed
-// tag, a revocation seen by a warm session, an unsigned init container,
+// tag, a revocation seen by a warm session, an expired timestamp, an unsigned init container,
 // rules (audit, exempt), an uncovered image, a registry down, a slow
 // registry against the budget, certificate rotation, graceful shutdown.
 
@@ -10,10 +10,12 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, connect, type Server } from 'node:net';
 import { join } from 'node:path';
 import { RegistryClient } from '../../src/registry/registry-client.js';
+import type { TrustRepository } from '../../src/trust/trust-repository.js';
 import { freePort, startRegistry, type RegistryServer } from '../support/registry-server.js';
 import { buildImage, pushImage, type BuiltImage } from '../support/oci-images.js';
 import { makeSignetEnv, type SignetEnv } from '../support/signet-env.js';
 import { kubectlCronJob, kubectlDeployment, kubectlFromTemplate, kubectlJob, kubectlPod, withExtraContainer, type K8sObject } from '../support/kubectl.js';
+import { createFixture, type Fixture } from '../trust/repository-fixture.js';
 import { admissionReview, httpsRequest, makeCertificate, servedFingerprint, startGate, type GateProcess } from '../support/admission-server.js';
 
 let reg: RegistryServer;
@@ -26,6 +28,7 @@ let downPort: number;
 let downAuditPort: number;
 const certDir = () => join(s.dir, 'tls');
 const deployerHome = () => join(s.dir, 'deployer');
+let brief: Fixture;
 const images = new Map<string, BuiltImage>();
 const ref = (path: string, host = reg.host) => `${host}/${path}`;
 const digestOf = (key: string) => images.get(key)!.descriptor.digest;
@@ -33,7 +36,7 @@ const digestOf = (key: string) => images.get(key)!.descriptor.digest;
 beforeAll(async () => {
   [reg, s, downPort, downAuditPort] = await Promise.all([startRegistry(), makeSignetEnv(), freePort(), freePort()]);
   const client = new RegistryClient();
-  for (const repo of ['team/app', 'team/side', 'team/init', 'team/unsigned', 'team/revoked', 'team/moved', 'other/app']) {
+  for (const repo of ['team/app', 'team/side', 'team/init', 'team/unsigned', 'team/revoked', 'team/moved', 'other/app', 'brief/app']) {
     const image = buildImage(`${repo}:1.0`);
     images.set(`${repo}:1.0`, image);
     await pushImage(client, { registry: reg.host, repository: repo }, '1.0', image);
@@ -44,10 +47,18 @@ beforeAll(async () => {
   const rootPath = (JSON.parse(init.stdout) as { rootPath: string }).rootPath;
   const sign = await s.cli(['sign', ...['app', 'side', 'init', 'revoked', 'moved'].map((n) => ref(`team/${n}:1.0`))]);
   expect(sign.code, sign.stderr).toBe(0);
+  // A second trust repository whose timestamps live 8 s (the CLI refuses under 1 minute, so the
+  // library writes it): its publisher stops running `signet timestamp`.
+  brief = await createFixture({ expirySeconds: { timestamp: 8 } });
+  const briefRoot = join(s.dir, 'brief-root.json');
+  await writeFile(briefRoot, brief.pinnedBytes);
 
   // The deploy side: only a policy and the pinned root.
   await mkdir(deployerHome(), { recursive: true });
-  await writeFile(join(deployerHome(), 'policy.json'), JSON.stringify({ version: 1, trust: [{ scope: 'team/*', store: join(s.dir, 'trust'), root: rootPath }] }));
+  await writeFile(
+    join(deployerHome(), 'policy.json'),
+    JSON.stringify({ version: 1, trust: [{ scope: 'team/*', store: join(s.dir, 'trust'), root: rootPath }, { scope: 'brief/*', store: brief.store.location, root: briefRoot }] }),
+  );
   await mkdir(certDir(), { recursive: true });
   ca = (await makeCertificate(certDir(), 'first')).cert;
   // A registry that answers, but 3 s late: a TCP proxy in front of the real one.
@@ -80,7 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gate?.stop();
   slow?.close();
-  await Promise.all([reg?.stop(), s?.cleanup()]);
+  await Promise.all([reg?.stop(), s?.cleanup(), brief?.cleanup()]);
 });
 
 interface Response {
@@ -186,6 +197,26 @@ describe('images that must not run', () => {
     expect(answer.allowed).toBe(false);
     expect(answer.status?.message).toMatch(/no trust repository covers other\/app/);
   });
+});
+
+describe('a timestamp that expires while the gate serves', () => {
+  it('is denied as expired once the timestamp is past, and admitted again after a new timestamp', async () => {
+    const object = await kubectlPod('brief', [ref('brief/app:1.0')]);
+    const { digest, size, mediaType } = images.get('brief/app:1.0')!.descriptor;
+    const sign = (tag: string) => (repo: TrustRepository) => repo.addTarget({ name: `brief/app:${tag}`, length: size, sha256: digest.slice('sha256:'.length), custom: { mediaType } });
+    await brief.update(new Date(), sign('1.0')); // publishes a timestamp valid 8 s
+    expect((await review('validate', object)).allowed).toBe(true);
+    const expires = Date.parse((JSON.parse(Buffer.from((await brief.store.get('timestamp.json', 1 << 20))!).toString()) as { signed: { expires: string } }).signed.expires);
+    await new Promise((r) => setTimeout(r, Math.max(0, expires - Date.now()) + 1500)); // past it, and past --refresh-interval 1s
+    for (const endpoint of ['validate', 'mutate'] as const) {
+      const answer = await review(endpoint, object);
+      expect(answer.allowed).toBe(false);
+      expect(answer.status?.message).toMatch(/brief\/app:1\.0.*timestamp.*expired/);
+    }
+    await brief.update(new Date(), sign('1.1')); // the publisher is back: a new snapshot and timestamp
+    await new Promise((r) => setTimeout(r, 2100)); // a failed refresh is retried after min(refresh interval, 2 s)
+    expect((await review('validate', object)).allowed).toBe(true);
+  }, 60_000);
 });
 
 describe('rules per namespace and image', () => {

@@ -3,6 +3,7 @@
 
 import { build } from 'esbuild';
 import { join } from 'node:path';
+import { buildCliBundle } from '../../scripts/build-cli-bundle.mjs';
 
 export async function bundleScript(entry: string, outDir: string): Promise<string> {
   const outfile = join(outDir, `${entry.replace(/^.*\//, '').replace(/\.ts$/, '')}.mjs`);
@@ -20,7 +21,8 @@ export async function bundleScript(entry: string, outDir: string): Promise<strin
 }
 
 /**
- * Build the CLI as scripts/build.mjs does, but into `outDir`, so a test runs
+ * Build the CLI as scripts/build.mjs does (launcher + CommonJS bundle, no
+ * code cache), but into `outDir`, so a test runs
  * the current sources without racing other tests that use dist/.
  */
 export async function bundleCli(outDir: string): Promise<string> {
@@ -37,5 +39,6 @@ export async function bundleCli(outDir: string): Promise<string> {
     logLevel: 'warning',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+  await buildCliBundle(join(outDir, 'signet-cli.cjs'));
   return join(outDir, 'signet.mjs');
 }

@@ -7,8 +7,9 @@
 // Environment: BENCH_QUICK=1 (small sizes, a smoke run), BENCH_NOTARY_SIGN_MAX
 // (largest notary signing workload, default 1000), BENCH_NO_NOTARY=1,
 // BENCH_KEEP=1 (keep the work directory for inspection), BENCH_SECTIONS=a,b
-// (only those sections after the core). `node bench/run.mjs --report FILE`
-// re-renders the Markdown from a run's saved numbers.
+// (only those sections after the core), BENCH_CORE=0 (skip the core: only the
+// sections, Markdown to stdout, RESULTS.md untouched). `node bench/run.mjs
+// --report FILE` re-renders the Markdown from a run's saved numbers.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { fileHashSection, measureFileHash } from './support/file-hash-bench.mjs'
 import { keysReport, measureKeys } from './support/keys-bench.mjs';
 import { admissionSection, benchAdmission } from './admission.mjs';
 import { measureSpeed, speedReport } from './support/speed-bench.mjs';
+import { bulkReport, measureBulk } from './support/bulk-bench.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIGNET = join(ROOT, 'dist', 'signet.mjs');
@@ -52,7 +54,9 @@ const SECTIONS = [
   { name: 'keys', run: (c) => measureKeys({ lib: c.lib, work: c.work, signet: c.signet, log: c.log, quick: c.quick, passphrase: c.passphrase }), report: keysReport },
   { name: 'speed', run: measureSpeed, report: speedReport },
   { name: 'admission', run: (c) => benchAdmission({ registry: c.registry, work: c.work, env: c.env, log: c.log, quick: c.quick }), report: admissionSection },
+  { name: 'bulk', run: measureBulk, report: bulkReport },
 ];
+const CORE = process.env.BENCH_CORE !== '0';
 const WANTED = process.env.BENCH_SECTIONS ? new Set(process.env.BENCH_SECTIONS.split(',')) : undefined;
 
 async function main() {
@@ -99,6 +103,7 @@ async function main() {
     // them, else the same bytes in OCI layouts.
     const base = await pushBase(registry.url, 'bench/probe');
     const images = await chooseImageMode(registry, base, signet, work, results);
+    if (!CORE) return await sectionsOnly({ lib, root: ROOT, work, home, env, signet, signetPath: SIGNET, registry, base, images, notary, log, quick: QUICK, passphrase: PASS, results, generateLarge });
     if (process.env.SSL_CERT_FILE) results.notes.push('signet ran without `SSL_CERT_FILE` (set on this machine): with it, every run parses that CA bundle for the HTTPS probe of the loopback registry (~50 ms of CPU here).');
     log(`image references: ${images.mode}`);
 
@@ -272,6 +277,19 @@ async function main() {
   process.stdout.write(text);
   if (!QUICK) await writeFile(join(ROOT, 'bench', 'RESULTS.md'), text);
   log(`done in ${(results.totalMs / 1000).toFixed(0)} s${QUICK ? ' (quick run: RESULTS.md not written)' : '; wrote bench/RESULTS.md'}`);
+}
+
+/** BENCH_CORE=0: the wanted sections only, printed (RESULTS.md keeps the last full run). */
+async function sectionsOnly(ctx) {
+  for (const section of SECTIONS) {
+    if (WANTED && !WANTED.has(section.name)) continue;
+    log(`section ${section.name}`);
+    ctx.results.sections[section.name] = await section.run(ctx);
+  }
+  const saved = join(tmpdir(), 'signet-bench-sections.json');
+  await writeFile(saved, JSON.stringify(ctx.results, null, 1));
+  log(`numbers saved in ${saved}`);
+  process.stdout.write(SECTIONS.flatMap((section) => (ctx.results.sections[section.name] === undefined ? [] : section.report(ctx.results.sections[section.name], ctx.results))).join('\n'));
 }
 
 /** Registry references if `signet sign` resolves them in this build, else OCI layouts. */

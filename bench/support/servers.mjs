@@ -50,7 +50,7 @@ function stopper(child, dir) {
   };
 }
 
-/** docker-registry with filesystem storage in a temp dir; returns { host, url, stop }. */
+/** docker-registry with filesystem storage in a temp dir; returns { host, url, pid, stop }. */
 export async function startRegistry() {
   const dir = await mkdtemp(join(tmpdir(), 'signet-bench-registry-'));
   const port = await freePort();
@@ -78,7 +78,7 @@ export async function startRegistry() {
     await stop();
     throw error;
   }
-  return { host: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}`, stop };
+  return { host: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}`, pid: child.pid, stop };
 }
 
 /** notary-server with memory storage and a self-signed cert; returns { url, caFile, stop }. */

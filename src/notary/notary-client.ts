@@ -9,6 +9,9 @@ import { base64ToHex, parseNotaryEnvelope, type NotaryRootJSON } from './notary-
 import type { NotaryPin } from './notary-pin.js';
 import { NotaryTrustedSet, type NotaryPreviousVersions } from './notary-trusted-set.js';
 
+/** Failures of a delegated role that notary's client skips the role for (client/tufclient.go downloadTargets). */
+const SKIPPED_AS_NOTARY_DOES = new Set(['notary-expired', 'notary-below-threshold', 'notary-bad-threshold']);
+
 export interface LoadNotaryOptions {
   gun: string;
   pin: NotaryPin;
@@ -26,7 +29,7 @@ export interface NotaryCollection {
   gun: string;
   location: string;
   trusted: NotaryTrustedSet;
-  /** Delegated roles skipped because they failed verification (Notary skips them too). */
+  /** Delegated roles skipped because they expired or are below their threshold (Notary skips those too). */
   skippedRoles: Array<{ role: string; reason: string }>;
 }
 
@@ -58,8 +61,10 @@ export async function loadNotaryCollection(fetcher: NotaryFetcher, options: Load
       trusted.loadTargets(role, await byChecksum(fetcher, trusted, role, LIMITS.targetsBytes, gun));
       queue.push(...trusted.delegationsOf(role).map((d) => d.name));
     } catch (error) {
-      // A rolled-back delegation fails the whole collection, as in notary (ErrLowVersion is not skipped).
-      if (!(error instanceof VerificationError) || error.code === 'notary-rollback') throw error;
+      // notary skips a delegation only when it expired or has too few valid signatures
+      // (ErrExpired, ErrRoleThreshold); anything else (rolled back, bytes that do not
+      // match the snapshot, missing, malformed) fails the whole collection, here too.
+      if (!(error instanceof VerificationError) || !SKIPPED_AS_NOTARY_DOES.has(error.code)) throw error;
       skippedRoles.push({ role, reason: error.message });
     }
   }

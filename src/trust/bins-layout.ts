@@ -5,6 +5,7 @@
 
 import type { Envelope, KeyJSON, RootJSON, SuccinctRolesJSON } from '../metadata/types.js';
 import { metadataFileName, type MetadataStore } from '../store/metadata-store.js';
+import { snapshotEntry } from './metadata-files.js';
 import { binFor, binName } from './succinct-bins.js';
 import { roleKeys, type PublishOptions, type TrustRepository } from './trust-repository.js';
 import { updateRepository } from './update-repository.js';
@@ -105,7 +106,7 @@ export async function enableBins(repo: TrustRepository, options: BinsOptions = {
   repo.markDirty('targets');
 
   for (const name of allBinNames(succinct)) {
-    if (Object.hasOwn(repo.snapshot.signed.meta, metadataFileName(name))) continue;
+    if (snapshotEntry(repo.snapshot.signed.meta, name)) continue;
     await repo.role(name); // creates it empty and marks it for publishing
   }
   let moved = 0;

@@ -6,7 +6,7 @@
 import type { DelegatedRoleJSON, DelegationsJSON, Envelope, KeyJSON, TargetsJSON } from '../metadata/types.js';
 import { TOP_LEVEL_ROLES } from '../metadata/types.js';
 import { keyIdOf } from '../keys/key-id.js';
-import { metadataFileName } from '../store/metadata-store.js';
+import { snapshotEntry } from './metadata-files.js';
 import type { TrustRepository } from './trust-repository.js';
 import { UsageError } from '../errors.js';
 
@@ -78,7 +78,7 @@ export async function addDelegation(repo: TrustRepository, spec: DelegationSpec)
   const entry: DelegatedRoleJSON = { name: spec.name, keyids: keyIds, threshold: spec.threshold, terminating: spec.terminating, paths: [...spec.paths] };
   (delegations.roles ??= []).push(entry);
   repo.markDirty(delegatorName);
-  const restarted = Object.hasOwn(repo.snapshot.signed.meta, metadataFileName(spec.name));
+  const restarted = snapshotEntry(repo.snapshot.signed.meta, spec.name) !== undefined;
   if (restarted) repo.resetRole(spec.name);
   return restarted;
 }
@@ -138,8 +138,7 @@ async function reachableRoles(repo: TrustRepository): Promise<string[]> {
 }
 
 async function describe(repo: TrustRepository, delegator: string, entry: DelegatedRoleJSON): Promise<DelegationInfo> {
-  const file = metadataFileName(entry.name);
-  const meta = Object.hasOwn(repo.snapshot.signed.meta, file) ? repo.snapshot.signed.meta[file] : undefined;
+  const meta = snapshotEntry(repo.snapshot.signed.meta, entry.name);
   let targets = 0;
   if (meta) {
     try {

@@ -11,7 +11,7 @@ import { metadataFileName } from '../store/metadata-store.js';
 import type { SignerProvider } from '../keys/signer.js';
 import { shortKeyId } from '../keys/key-id.js';
 import { serialize, type TrustRepository } from './trust-repository.js';
-import { metaFileFor } from './metadata-files.js';
+import { metaFileFor, setSnapshotEntry, snapshotEntry } from './metadata-files.js';
 import { expirySecondsFor } from './root-builder.js';
 import { findDelegation } from './delegations.js';
 import { UsageError, VerificationError } from '../errors.js';
@@ -66,7 +66,7 @@ export async function signDetached(repo: TrustRepository, file: DetachedRole, si
 export async function summarize(repo: TrustRepository, file: DetachedRole): Promise<DetachedSummary> {
   const role = file[DETACHED_FIELD].role;
   const found = await requireDelegation(repo, role);
-  const listed = Object.hasOwn(repo.snapshot.signed.meta, metadataFileName(role));
+  const listed = snapshotEntry(repo.snapshot.signed.meta, role) !== undefined;
   // A published copy that no longer meets the role's keys (rotated elsewhere) counts as empty: the file restarts it.
   const published = (listed ? await repo.roleIfVerifiable(role) : undefined) ?? { signed: { targets: {} as TargetsJSON['targets'] } };
   const now = new Set(Object.keys(file.signed.targets));
@@ -89,8 +89,7 @@ export async function publishDetached(repo: TrustRepository, file: DetachedRole,
   const role = file[DETACHED_FIELD].role;
   const found = await requireDelegation(repo, role);
   requireThreshold(checkThreshold(role, file, found.doc.signed.delegations!.keys, found.entry));
-  const name = metadataFileName(role);
-  const current = Object.hasOwn(repo.snapshot.signed.meta, name) ? repo.snapshot.signed.meta[name]!.version : 0;
+  const current = snapshotEntry(repo.snapshot.signed.meta, role)?.version ?? 0;
   if (file.signed.version !== current + 1) {
     throw new UsageError('stale-detached', `${role} is at version ${current} but this file is version ${file.signed.version}; it was prepared from an older state, prepare it again`);
   }
@@ -99,7 +98,7 @@ export async function publishDetached(repo: TrustRepository, file: DetachedRole,
   const { [DETACHED_FIELD]: _meta, ...envelope } = file;
   const bytes = serialize(envelope);
   await repo.store.put(metadataFileName(role, file.signed.version), bytes);
-  repo.snapshot.signed.meta[name] = metaFileFor(file.signed.version, bytes);
+  setSnapshotEntry(repo.snapshot.signed.meta, role, metaFileFor(file.signed.version, bytes));
   repo.markDirty('snapshot');
   return summary;
 }

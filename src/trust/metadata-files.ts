@@ -2,7 +2,7 @@
 // serialisation, and the checks a file must pass against the role above it
 // (length, hash, version) before the writer builds on it.
 
-import type { Envelope, RoleKeysJSON, RootJSON, TargetsJSON } from '../metadata/types.js';
+import type { Envelope, MetaFileJSON, RoleKeysJSON, RootJSON, TargetsJSON } from '../metadata/types.js';
 import { sha256Hex } from '../metadata/digest.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import { VerificationError } from '../errors.js';
@@ -51,12 +51,49 @@ export function checkMetaFile(role: string, meta: { length?: number; hashes?: Re
   }
 }
 
-/** The role a snapshot `meta` entry names, or undefined for a malformed name (`a%zz.json`, from another tool). */
-export function decodedRoleName(file: string): string | undefined {
+type SnapshotMeta = Record<string, MetaFileJSON>;
+
+/**
+ * The key of `role` in a snapshot's `meta`: the role name as it is, plus
+ * `.json` (TUF 4.4; tuf-js and python-tuf look it up so). Only file names and
+ * URLs percent-encode it (metadataFileName). signet before 2026-11-23 wrote the
+ * encoded form here for names with characters such as `/`, which verifiers
+ * did not find: such a key is still read, and replaced at the role's next publish.
+ */
+export function snapshotKey(meta: SnapshotMeta, role: string): string {
+  const raw = `${role}.json`;
+  if (Object.hasOwn(meta, raw)) return raw;
+  const legacy = `${encodeURIComponent(role)}.json`;
+  return Object.hasOwn(meta, legacy) ? legacy : raw;
+}
+
+/** The snapshot entry of `role`, or undefined when the snapshot does not list it. */
+export function snapshotEntry(meta: SnapshotMeta, role: string): MetaFileJSON | undefined {
+  const key = snapshotKey(meta, role);
+  return Object.hasOwn(meta, key) ? meta[key] : undefined;
+}
+
+/** Record `role`'s entry under its spec key, dropping an encoded key older signet wrote for it. */
+export function setSnapshotEntry(meta: SnapshotMeta, role: string, entry: MetaFileJSON): void {
+  const raw = `${role}.json`;
+  const legacy = `${encodeURIComponent(role)}.json`;
+  if (legacy !== raw && Object.hasOwn(meta, legacy)) delete meta[legacy];
+  meta[raw] = entry;
+}
+
+/**
+ * The role names a snapshot `meta` key may stand for, most likely first: the
+ * key without `.json`, then its percent-decoding when that differs (a key
+ * older signet wrote). The caller keeps the first one that is delegated.
+ */
+export function roleNamesOfSnapshotKey(file: string): string[] {
+  if (!file.endsWith('.json')) return [];
+  const raw = file.slice(0, -'.json'.length);
   try {
-    return decodeURIComponent(file.replace(/\.json$/, ''));
+    const decoded = decodeURIComponent(raw);
+    return decoded === raw || encodeURIComponent(decoded) !== raw ? [raw] : [raw, decoded];
   } catch {
-    return undefined;
+    return [raw];
   }
 }
 

@@ -10,6 +10,7 @@ import type { TrustRepository } from './trust-repository.js';
 import { roleKeys } from './trust-repository.js';
 import { listDelegations, findDelegation } from './delegations.js';
 import { metadataFileName } from '../store/metadata-store.js';
+import { snapshotEntry } from './metadata-files.js';
 import { LIMITS } from '../limits.js';
 import { fixFor } from './refresh-command.js';
 
@@ -79,8 +80,7 @@ export async function repositoryStatus(repo: TrustRepository, options: { now: Da
 
 /** The published file of a role that failed verification, only to report its version and signers. */
 async function readUnverified(repo: TrustRepository, role: string): Promise<Envelope<{ version: number; expires: string }> | undefined> {
-  const file = metadataFileName(role);
-  const meta = Object.hasOwn(repo.snapshot.signed.meta, file) ? repo.snapshot.signed.meta[file] : undefined;
+  const meta = snapshotEntry(repo.snapshot.signed.meta, role);
   if (!meta) return undefined;
   const bytes = await repo.store.get(metadataFileName(role, meta.version), LIMITS.targetsBytes);
   if (!bytes) return undefined;

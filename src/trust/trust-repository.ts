@@ -29,7 +29,7 @@ import { planRootSwitch } from './root-switch.js';
 import type { Signer } from '../keys/signer.js';
 import { InconclusiveError, UsageError, VerificationError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { checkMetaFile, checkVersion, decodedRoleName, emptyTargets, metaFileFor, pinsBytes, requireFile, roleKeys, serialize } from './metadata-files.js';
+import { checkMetaFile, checkVersion, emptyTargets, metaFileFor, pinsBytes, requireFile, roleKeys, roleNamesOfSnapshotKey, serialize, setSnapshotEntry, snapshotEntry } from './metadata-files.js';
 import { availableSigners, memoizeSigners, signWith } from './role-signing.js';
 import { forEachBounded } from './for-each-bounded.js';
 import type { PublishMemory } from './publish-memory.js';
@@ -148,7 +148,7 @@ export class TrustRepository {
     const delegation = await this.delegationOf(name);
     if (!delegation) throw new UsageError('unknown-role', `no role named ${JSON.stringify(name)} is delegated in ${this.store.location}`);
     let envelope: Envelope<TargetsJSON>;
-    if (Object.hasOwn(this.snapshot.signed.meta, metadataFileName(name))) {
+    if (snapshotEntry(this.snapshot.signed.meta, name)) {
       envelope = await this.fetchRole(name);
       requireThreshold(checkThreshold(name, envelope, delegation.keys, delegation.role));
     } else {
@@ -208,8 +208,11 @@ export class TrustRepository {
   async allTargetsRoles(): Promise<string[]> {
     const names = ['targets'];
     for (const file of Object.keys(this.snapshot.signed.meta)) {
-      const role = decodedRoleName(file);
-      if (role !== undefined && role !== 'targets' && (await this.delegationOf(role))) names.push(role);
+      for (const role of roleNamesOfSnapshotKey(file)) {
+        if (role === 'targets' || names.includes(role) || !(await this.delegationOf(role))) continue;
+        names.push(role);
+        break;
+      }
     }
     return names;
   }
@@ -220,7 +223,7 @@ export class TrustRepository {
    * delegation is re-created or its old content can no longer be trusted.
    */
   resetRole(name: string): Envelope<TargetsJSON> {
-    const listed = Object.hasOwn(this.snapshot.signed.meta, metadataFileName(name)) ? this.snapshot.signed.meta[metadataFileName(name)] : undefined;
+    const listed = snapshotEntry(this.snapshot.signed.meta, name);
     const envelope = emptyTargets(this.targets.signed.expires);
     envelope.signed.version = listed?.version ?? 0;
     this.roles.set(name, envelope);
@@ -302,8 +305,7 @@ export class TrustRepository {
     } catch (error) {
       if (!(error instanceof UsageError) || error.code !== 'missing-signing-key') throw error;
     }
-    const file = metadataFileName(roleName);
-    const listed = Object.hasOwn(this.snapshot.signed.meta, file) ? this.snapshot.signed.meta[file] : undefined;
+    const listed = snapshotEntry(this.snapshot.signed.meta, roleName);
     const published = listed ? await this.fetchRole(roleName) : undefined;
     const stillVerifies = published !== undefined && checkThreshold(roleName, published, delegation.keys, delegation.role).met;
     // Top-level targets that no longer verifies would stop every image; a restarted role whose old
@@ -369,7 +371,7 @@ export class TrustRepository {
       const extra = roleName === 'targets' ? bridge.get('targets') : undefined;
       const bytes = await this.putNextVersion(roleName, doc, () => signWith(roleName, doc, delegation.role, cachedSigners, askFor, extra));
       // TUF 4.4: pin length and hash, so the targets key alone cannot swap the file in place.
-      this.snapshot.signed.meta[metadataFileName(roleName)] = metaFileFor(doc.signed.version, bytes);
+      setSnapshotEntry(this.snapshot.signed.meta, roleName, metaFileFor(doc.signed.version, bytes));
       this.loadedMeta.set(roleName, metaFileFor(doc.signed.version, bytes));
     });
     for (const { message } of this.handedOver) options.log?.(`warning: ${message}`);
@@ -406,8 +408,9 @@ export class TrustRepository {
   private async pinUnpinnedRoles(): Promise<void> {
     const unpinned = Object.entries(this.snapshot.signed.meta).filter(([, meta]) => !pinsBytes(meta));
     await forEachBounded(unpinned, LIMITS.publishConcurrency, async ([file, meta]) => {
-      const role = decodedRoleName(file);
-      if (role === undefined || metadataFileName(role) !== file) return;
+      let role: string | undefined;
+      for (const name of roleNamesOfSnapshotKey(file)) if (role === undefined && (name === 'targets' || (await this.delegationOf(name)))) role = name;
+      if (role === undefined) return;
       try {
         await this.role(role);
       } catch (error) {
@@ -415,7 +418,7 @@ export class TrustRepository {
         throw error;
       }
       const loaded = this.loadedMeta.get(role);
-      if (loaded && loaded.version === meta.version) this.snapshot.signed.meta[file] = loaded;
+      if (loaded && loaded.version === meta.version) setSnapshotEntry(this.snapshot.signed.meta, role, loaded);
     });
   }
 
@@ -481,16 +484,13 @@ export class TrustRepository {
   }
 
   private async tryLoad(name: string): Promise<Envelope<TargetsJSON> | undefined> {
-    if (!Object.hasOwn(this.snapshot.signed.meta, metadataFileName(name))) return undefined;
+    if (!snapshotEntry(this.snapshot.signed.meta, name)) return undefined;
     return this.role(name);
   }
 
   private async fetchRole(name: string): Promise<Envelope<TargetsJSON>> {
-    const file = metadataFileName(name);
-    const meta = this.snapshot.signed.meta[file];
-    if (!meta || !Object.hasOwn(this.snapshot.signed.meta, file)) {
-      throw new VerificationError('metadata-format', `snapshot does not list ${file}`);
-    }
+    const meta = snapshotEntry(this.snapshot.signed.meta, name);
+    if (!meta) throw new VerificationError('metadata-format', `snapshot does not list ${name}.json`);
     const fileName = metadataFileName(name, meta.version);
     // Bounded by the length the snapshot pins, when it pins one (a huge forged file fails before parsing).
     const bytes = await requireFile(this.store, fileName, pinsBytes(meta) ? Math.min(meta.length!, LIMITS.targetsBytes) : LIMITS.targetsBytes);

@@ -19,6 +19,8 @@ import { parseTargetReferences, type ReferenceOptions, type TargetReference } fr
 import { fileTargetEntry, hashFileReference, signedFile, type SignedFile } from '../files/file-targets.js';
 import type { ReceivedContent } from '../verify/content-check.js';
 import { mapLimit } from './map-limit.js';
+import { forEachBounded } from '../trust/for-each-bounded.js';
+import { LIMITS } from '../limits.js';
 import { requireDelegatedPaths } from '../trust/delegated-paths.js';
 import { publishMemoryFor, type SignetContext } from './context.js';
 import { TRUST_TAG_PREFIX } from '../store/oci-tags.js';
@@ -85,6 +87,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
   for (const group of groups) {
     // The edit may run again after a lost race, so it builds its results afresh.
     const groupResults = await updateRepository(group.trust.store, group.trust.pinnedRoot, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, group.trust.store) }, async (repo) => {
+      await preloadRoles(repo, group.items, manifests, options.role);
       const signedHere: SignedTarget[] = [];
       for (const ref of group.items) {
         if (ref.kind === 'file') {
@@ -137,6 +140,25 @@ async function binsPastThreshold(repo: TrustRepository, ctx: SignetContext): Pro
     if (!(error instanceof SignetError) || error.kind !== 'usage') throw error;
     ctx.log(`hint: ${repo.store.location} holds ${flat} targets in one targets.json and could not move to bins (${error.message})`);
   }
+}
+
+/**
+ * Load every role this sign edits, a few at a time, before the edits (which
+ * go one by one): 1,000 tags touch most of 512 bins, and loading each on
+ * first use read and verified them one after another. A role that fails to
+ * load is left alone here; the edit meets the same error and reports it.
+ */
+async function preloadRoles(repo: TrustRepository, items: readonly TargetReference[], manifests: ReadonlyMap<ImageReference, Manifest>, role: string | undefined): Promise<void> {
+  const roles = new Set<string>();
+  for (const ref of items) {
+    if (role !== undefined) break;
+    if (ref.kind === 'file') roles.add(repo.roleFor(ref.name));
+    else for (const entry of targetsFor(ref, manifests.get(ref)!)) roles.add(repo.roleFor(entry.name));
+  }
+  if (role !== undefined) roles.add(role);
+  await forEachBounded([...roles], LIMITS.publishConcurrency, async (name) => {
+    await repo.role(name).catch(() => undefined);
+  });
 }
 
 /** The targets that sign one manifest: its tag (if any), its digest, and an index's children. */

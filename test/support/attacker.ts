@@ -31,10 +31,12 @@ export function metaFor(bytes: Buffer, version: number): { version: number; leng
 }
 
 /** Serve `dir` read-only on 127.0.0.1; returns the base URL and a stop function. */
-export async function serveDirectory(dir: string): Promise<{ url: string; stop: () => Promise<void>; requests: string[] }> {
+/** Serve `dir` over HTTP; `raw` maps the URL path to a file name without percent-decoding it. */
+export async function serveDirectory(dir: string, options: { raw?: boolean } = {}): Promise<{ url: string; stop: () => Promise<void>; requests: string[] }> {
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = options.raw ? pathname : decodeURIComponent(pathname);
     requests.push(path);
     const file = normalize(join(dir, path));
     if (!file.startsWith(dir)) {

@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // New key files get a cheap scrypt cost in tests (test/support/fast-scrypt.ts).
+    setupFiles: ['./test/support/fast-scrypt.ts'],
     maxWorkers: 2,
     // Tests start real servers on 127.0.0.1; never talk to anything else.
     env: { NO_COLOR: '1' },

@@ -83,6 +83,7 @@ export async function benchAdmission({ registry, work, env, log, quick = false }
         }
         log(`admission: wrk ${CONNECTIONS} connections × ${seconds} s, ${load}${rate ? ` (~${rate}/s)` : ''}, pods of 3 images: ${label}, /${endpoint}`);
         gate.decisions.length = 0;
+        const refreshesBefore = gate.decisions.refreshes ?? 0;
         const before = tagChecks(await get(gate.port, '/metrics'));
         const cpuBefore = cpuMs(gate.child.pid);
         const r = await wrkAsync(gate.port, script, CONNECTIONS, seconds);
@@ -91,7 +92,7 @@ export async function benchAdmission({ registry, work, env, log, quick = false }
         const checks = after.fetched + after.joined + after.remembered - (before.fetched + before.joined + before.remembered);
         r.fetchesPerPod = checks > 0 ? (3 * (after.fetched - before.fetched)) / checks : 0; // 3 tag checks per Pod
         await settled(gate.decisions);
-        Object.assign(r, percentiles(gate.decisions), { key, label, endpoint, load, images: podsOf });
+        Object.assign(r, percentiles(gate.decisions), { key, label, endpoint, load, images: podsOf, refreshes: (gate.decisions.refreshes ?? 0) - refreshesBefore });
         r.loadAvg = loadAvg();
         out.runs.push(r);
       }
@@ -132,7 +133,7 @@ export function admissionSection(r) {
     return misses.length === 0 ? `**met** (p99 ≤ ${limit} ms)` : `not met: ${misses.join(', ')}`;
   };
   const row = (x) =>
-    `| ${x.load === 'paced' ? `paced ~${r.pacedRate}/s` : 'saturated'} | ${x.label} | /${x.endpoint} | ${x.rps.toFixed(0)} | ${f(x.serverP50)} | ${f(x.serverP99)} | ${f(x.p50)} | ${f(x.p99)} | ${x.requests} | ${x.failed} | ${x.images === 'digest' ? '0 (cached by digest)' : x.fetchesPerPod.toFixed(2)} | ${f(x.cpuMsPerRequest)} | ${(r.verifyProcessPodMs / x.p99).toFixed(0)}× / ${(r.verifyProcessCpuPodMs / x.cpuMsPerRequest).toFixed(0)}× | ${goal(x)} | ${x.loadAvg} |`;
+    `| ${x.load === 'paced' ? `paced ~${r.pacedRate}/s` : 'saturated'} | ${x.label} | /${x.endpoint} | ${x.rps.toFixed(0)} | ${f(x.serverP50)} | ${f(x.serverP99)} | ${f(x.p50)} | ${f(x.p99)} | ${x.requests} | ${x.failed} | ${x.images === 'digest' ? '0 (cached by digest)' : x.fetchesPerPod.toFixed(2)} | ${f(x.cpuMsPerRequest)} | ${(r.verifyProcessPodMs / x.p99).toFixed(0)}× / ${(r.verifyProcessCpuPodMs / x.cpuMsPerRequest).toFixed(0)}× | ${goal(x)} | ${x.refreshes} | ${x.loadAvg} |`;
   return [
     '',
     '## Admission webhook (`signet admission serve`)',
@@ -141,14 +142,14 @@ export function admissionSection(r) {
       `"random" Pods name 3 of the 1,000 tags (the worst case: nothing shared between Pods); "same 3" Pods all name the same 3 tags (a ReplicaSet scaling up); digests are the signed ones. ` +
       `**saturated**: closed loop, each connection sends its next review as soon as the last is answered (the most the gate and the registry can do on this machine). ` +
       `**paced**: each connection waits a random delay (mean ${r.connections}/${r.pacedRate} s) before its next review, about ${r.pacedRate} reviews/s in all, as an API server sends them (wrk's delay() hook: rate-limited closed loop, so a stall is not corrected for coordinated omission — the achieved req/s shows whether the gate kept up). ` +
-      `Warm trust session (refresh interval 60 s), /mutate with --tag-memo ${r.tagMemo} (the default; /validate never uses it). ` +
+      `Warm trust session (refresh interval 60 s: a refresh starts a new generation whose lookups are cold, so a row with a refresh pays for it), /mutate with --tag-memo ${r.tagMemo} (the default; /validate never uses it). ` +
       `"decision" is the gate's own time per review (its log lines); "client" is what wrk saw, queueing included, which is what the API server waits. ` +
       `"registry GETs per Pod" counts manifest fetches by tag (3 per Pod without sharing). ` +
       `"vs verify" divides one \`signet verify\` process per image (${f(r.verifyProcessMs)} ms median, warm trusted state; ${f(r.verifyProcessPodMs)} ms per Pod of 3; load then ${r.verifyLoad}) by the client p99, and its CPU (${f(r.verifyProcessCpuPodMs)} ms per Pod) by the gate's CPU per review. ` +
       `Goal (issue 16): at 50 clients, p99 ≤ 50 ms with tags, ≤ 5 ms with digests, no failed request, ≥ 40× less than a verify process per image; judged here on the client p99. All times in ms. The registry (docker-registry, ~1.5 ms CPU per manifest GET here) shares the same 2 cores.`,
     '',
-    '| load | images | endpoint | req/s | decision p50 | decision p99 | client p50 | client p99 | requests | failed | registry GETs per Pod | gate CPU ms per review | vs verify per image (client p99 / CPU) | goal | load average |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| load | images | endpoint | req/s | decision p50 | decision p99 | client p50 | client p99 | requests | failed | registry GETs per Pod | gate CPU ms per review | vs verify per image (client p99 / CPU) | goal | trust refreshes during the row | load average |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.runs.map(row),
     '',
     `Decisions the gate made: ${r.allowed.toLocaleString('en')} allowed, ${r.denied} denied or failed (every image was signed: 0 expected). Tag checks: ${r.tagChecks.fetched.toLocaleString('en')} fetched from the registry, ${r.tagChecks.joined.toLocaleString('en')} joined a fetch in flight, ${r.tagChecks.remembered.toLocaleString('en')} from the /mutate memo. Gate memory (RSS) after ${r.requestsServed.toLocaleString('en')} requests: ${r.rssMiB.toFixed(0)} MiB. Load average at the end: ${r.load}.`,
@@ -177,7 +178,11 @@ function wrkScript(bodies, path, paced) {
     'wrk.method = "POST"',
     'wrk.headers["Content-Type"] = "application/json"',
     `local bodies = {${bodies.map((b) => `[==[${b}]==]`).join(',\n')}}`,
-    'local i = math.random(#bodies)',
+    // Each thread starts at its own offset (wrk seeds every thread's math.random alike: threads that started
+    // together would send the same Pods at the same moment, and "random" Pods would share fetches).
+    'local threads = 0',
+    'setup = function(thread) thread:set("offset", threads * 150); threads = threads + 1 end',
+    'init = function(args) i = offset end',
     `request = function() i = i % #bodies + 1; return wrk.format(nil, "${path}", nil, bodies[i]) end`,
     // Paced: a random wait (uniform, mean connections/rate s) before each connection's next request.
     ...(paced ? [`delay = function() return math.random(0, ${Math.round((2000 * paced.connections) / paced.rate)}) end`] : []),
@@ -227,6 +232,7 @@ function startGate(args, env) {
           decisions.push(Number(ms[1]));
           continue;
         }
+        if (line.includes('"msg":"trust refreshed"')) decisions.refreshes = (decisions.refreshes ?? 0) + 1;
         tail = (tail + line + '\n').slice(-4000);
         const found = !child.port && /"msg":"listening".*?"port":(\d+)/.exec(line);
         if (found) {

@@ -1,2 +1,2 @@
-/** Write the CLI bundle to `outfile` (it must sit beside the launcher, named signet-cli.cjs). */
-export function buildCliBundle(outfile: string): Promise<void>;
+/** Write the CLI bundle of `entry` (a file in src/cli, default cli-bundle.ts) to `outfile`. */
+export function buildCliBundle(outfile: string, entry?: string): Promise<void>;

@@ -11,8 +11,8 @@ import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { patchTufjsModels } from './patch-tufjs-models.mjs';
+import { buildCliBundle } from './build-cli-bundle.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outAt = process.argv.indexOf('--out');
@@ -24,28 +24,9 @@ patchTufjsModels({ root: ROOT });
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
-await build({
-  entryPoints: [join(ROOT, 'src', 'cli', 'sea-main.ts')],
-  outfile: join(OUT, 'signet.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  logLevel: 'warning',
-  // A SEA main script may require() only built-in modules: everything else is
-  // bundled. `debug` (under tuf-js) tries the optional supports-color package,
-  // which would print a SEA warning: it gets an empty module instead.
-  // pkcs11js is a native addon: a single executable cannot carry it, so PKCS#11
-  // token keys need the npm install (the CLI says so when one is used).
-  external: ['pkcs11js'],
-  plugins: [{
-    name: 'no-optional-supports-color',
-    setup(b) {
-      b.onResolve({ filter: /^supports-color$/ }, () => ({ path: 'supports-color', namespace: 'signet-empty' }));
-      b.onLoad({ filter: /.*/, namespace: 'signet-empty' }, () => ({ contents: 'module.exports = undefined;', loader: 'js' }));
-    },
-  }],
-});
+// The CLI bundle with the single executable's entry (a SEA main script may
+// require() only built-in modules: everything else is bundled).
+await buildCliBundle(join(OUT, 'signet.cjs'), 'sea-main.ts');
 
 const config = join(OUT, 'sea-config.json');
 writeFileSync(config, JSON.stringify({ main: join(OUT, 'signet.cjs'), output: join(OUT, 'signet.blob'), disableExperimentalSEAWarning: true, useCodeCache: true }, null, 2));

@@ -13,7 +13,8 @@
 //   check, the same race any check has with a push landing during it;
 // - the memo (`/mutate` only, `memoMs` > 0, cleared by every refresh): a
 //   manifest whose fetch started less than `memoMs` before this check's
-//   reference time. /mutate pins the Pod to that manifest's digest, and
+//   reference time (each entry's window is drawn between 3/4 and all of
+//   `memoMs`, so entries fetched together do not all expire together). /mutate pins the Pod to that manifest's digest, and
 //   only after it verified again now, so the node runs bytes the current
 //   trusted targets sign for that tag. A tag re-pointed within the window
 //   is denied once the window ends (at once with `memoMs` 0); /validate,
@@ -47,10 +48,15 @@ interface Fetched {
   manifest: Manifest;
 }
 
+interface Kept extends Fetched {
+  /** The end of this entry's window: at most `memoMs` after `atMs`. */
+  untilMs: number;
+}
+
 export class TagChecks {
   private readonly flights = new Map<string, { atMs: number; manifest: Promise<Manifest> }>();
   /** Keyed by the generation's session object: a refresh starts empty, the old memo goes with the old session. */
-  private readonly memos = new WeakMap<TrustSession, Map<string, Fetched>>();
+  private readonly memos = new WeakMap<TrustSession, Map<string, Kept>>();
   readonly stats: TagCheckStats = { fetched: 0, joined: 0, remembered: 0 };
 
   /**
@@ -73,7 +79,7 @@ export class TagChecks {
     if (use === 'mutate' && this.memoMs > 0) {
       const hit = await warm.use(now, async (session) => {
         const kept = this.memos.get(session)?.get(ref.text);
-        if (!kept || nowMs < kept.atMs || nowMs - kept.atMs >= this.memoMs) return undefined;
+        if (!kept || nowMs < kept.atMs || nowMs >= kept.untilMs) return undefined;
         this.stats.remembered++;
         return verifyManifest(session, ref, kept.manifest); // verified again, in this generation
       });
@@ -112,6 +118,7 @@ export class TagChecks {
     if (kept && kept.atMs >= fetched.atMs) return;
     memo.delete(key);
     if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
-    memo.set(key, fetched);
+    // Jittered so that a burst of fetches (a start, a refresh) does not come back as a burst of expiries.
+    memo.set(key, { ...fetched, untilMs: fetched.atMs + Math.max(1, Math.floor(this.memoMs * (0.75 + Math.random() / 4))) });
   }
 }

@@ -4,9 +4,11 @@
 // checks the expiry of what it trusts against its own reference time, so a
 // warm session never decides from expired metadata. A new session starts
 // only after the old one wrote its state back (rollback memory persisted
-// exactly as `signet verify` persists it).
+// exactly as `signet verify` persists it). A refresh that brings the same
+// tree (root and every targets role's snapshot record) keeps the previous
+// generation's answers, and the expiry of the roles they came from.
 
-import { withTrustSession, type TrustSession, type TrustSource } from '../verify/trust-session.js';
+import { withTrustSession, type TargetInfo, type TrustSession, type TrustSource } from '../verify/trust-session.js';
 import { InconclusiveError, SignetError, VerificationError } from '../errors.js';
 
 export interface WarmOptions {
@@ -37,6 +39,8 @@ export interface WarmStatus {
   earliestExpiry?: Date;
   refreshes: number;
   refreshFailures: number;
+  /** Lookup answers the last refresh kept because the tree was unchanged (0 when it changed). */
+  carriedAnswers: number;
 }
 
 export class WarmTrust {
@@ -45,6 +49,7 @@ export class WarmTrust {
   private refreshes = 0;
   private refreshFailures = 0;
   private earliest: Date | undefined;
+  private carried = 0;
 
   constructor(
     private readonly source: TrustSource,
@@ -78,7 +83,7 @@ export class WarmTrust {
   }
 
   status(): WarmStatus {
-    const out: WarmStatus = { location: this.location, refreshes: this.refreshes, refreshFailures: this.refreshFailures };
+    const out: WarmStatus = { location: this.location, refreshes: this.refreshes, refreshFailures: this.refreshFailures, carriedAnswers: this.carried };
     if (this.current && !this.current.failure) out.openedAt = new Date(this.current.openedAt);
     if (this.earliest) out.earliestExpiry = this.earliest;
     return out;
@@ -108,6 +113,8 @@ export class WarmTrust {
   }
 
   private async rotate(old: Generation | undefined, nowMs: number): Promise<Generation> {
+    // The old generation's answers, all settled once it retired (lookups run only inside use()).
+    const previous = old && !old.failure ? await old.ready : undefined;
     if (old) await retire(old);
     let release!: () => void;
     const closing = new Promise<void>((r) => (release = r));
@@ -115,7 +122,7 @@ export class WarmTrust {
     const ready = new Promise<WarmSession>((resolve) => (opened = resolve));
     const generation: Generation = { ready, closed: Promise.resolve(), release, openedAt: nowMs, inflight: 0, retiring: false };
     const done = withTrustSession(this.source, async (session) => {
-      opened(memoized(session));
+      opened(memoized(session, previous));
       await closing;
     });
     // Whichever comes first: the session is open (refreshed), or the refresh failed.
@@ -124,6 +131,7 @@ export class WarmTrust {
       generation.closed = done.catch(() => undefined);
       const session = await ready;
       this.earliest = session.earliest()?.[1];
+      this.carried = session.carriedAnswers;
       this.refreshes++;
       this.onRefresh('ok');
     } else {
@@ -150,6 +158,10 @@ async function retire(generation: Generation): Promise<void> {
 interface WarmSession extends TrustSession {
   /** The trusted role expiring first, and when. */
   earliest(): [string, Date] | undefined;
+  /** Answers known for certain (settled), by target name. */
+  answered(): ReadonlyMap<string, TargetInfo | undefined>;
+  /** How many answers this session took over from the previous generation. */
+  readonly carriedAnswers: number;
 }
 
 const MAX_MEMO = 100_000;
@@ -158,21 +170,45 @@ const MAX_MEMO = 100_000;
  * Lookups memoized per session: nothing trusted changes until the next
  * refresh (failures are not kept). Only a lookup that ran can have loaded
  * another delegated role, so only then is the earliest expiry recomputed.
+ *
+ * With `previous` (the generation before) over the same tree (see
+ * TrustSession.treeId), its answers are kept: tuf-js would verify the same
+ * role bytes under the same keys and answer alike. The roles those answers
+ * came from stay in `expiries()` (same bytes, same expiry), so every
+ * decision still checks them against its own time.
  */
-function memoized(session: TrustSession): WarmSession {
+function memoized(session: TrustSession, previous?: WarmSession): WarmSession {
   const answers = new Map<string, ReturnType<TrustSession['lookup']>>();
+  const settled = new Map<string, TargetInfo | undefined>();
+  const inherited = new Map<string, Date>();
+  if (previous && previous.treeId() === session.treeId()) {
+    for (const [name, answer] of previous.answered()) {
+      answers.set(name, Promise.resolve(answer));
+      settled.set(name, answer);
+    }
+    const own = session.expiries();
+    for (const [role, expires] of previous.expiries()) if (!own.has(role)) inherited.set(role, expires);
+  }
+  const expiries = () => {
+    const all = session.expiries();
+    for (const [role, expires] of inherited) if (!all.has(role)) all.set(role, expires);
+    return all;
+  };
   let earliest: [string, Date] | undefined;
   let stale = true;
   return {
     location: session.location,
+    carriedAnswers: settled.size,
     bytesDownloaded: () => session.bytesDownloaded(),
-    expiries: () => session.expiries(),
+    expiries,
+    treeId: () => session.treeId(),
     revocationOf: (name) => session.revocationOf(name),
+    answered: () => settled,
     earliest: () => {
       if (stale) {
         stale = false;
         earliest = undefined;
-        for (const [role, expires] of session.expiries()) if (!earliest || expires < earliest[1]) earliest = [role, expires];
+        for (const [role, expires] of expiries()) if (!earliest || expires < earliest[1]) earliest = [role, expires];
       }
       return earliest;
     },
@@ -180,9 +216,15 @@ function memoized(session: TrustSession): WarmSession {
       let answer = answers.get(name);
       if (!answer) {
         answer = session.lookup(name).finally(() => (stale = true));
-        if (answers.size >= MAX_MEMO) answers.clear();
+        if (answers.size >= MAX_MEMO) {
+          answers.clear();
+          settled.clear();
+        }
         answers.set(name, answer);
-        answer.catch(() => answers.delete(name));
+        answer.then(
+          (found) => settled.set(name, found),
+          () => answers.delete(name),
+        );
       }
       return answer;
     },

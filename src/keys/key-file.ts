@@ -13,7 +13,21 @@ import { UsageError } from '../errors.js';
 export const KEY_FORMAT = 'signet-key/v1';
 
 /** scrypt cost: N=2^16, r=8 (64 MiB, ~0.2 s per unlock on our machines). */
-export const DEFAULT_SCRYPT = { n: 65536, r: 8, p: 1 } as const;
+export const DEFAULT_SCRYPT = Object.freeze({ n: 65536, r: 8, p: 1 } as const);
+
+type ScryptCost = { readonly n: number; readonly r: number; readonly p: number };
+let newKeyCost: ScryptCost = DEFAULT_SCRYPT;
+
+/**
+ * The test suite's seam (test/support/fast-scrypt.ts, a vitest setup file):
+ * new key files in that process get a cheaper scrypt cost, so hundreds of
+ * unlocks do not dominate the suite. Not reachable from the CLI, the
+ * environment or the package's API (src/index.ts); the shipped default is
+ * checked by test/keys/key-file-cost.test.ts through the built CLI.
+ */
+export function setNewKeyScryptCostForTests(cost: ScryptCost): void {
+  newKeyCost = Object.freeze({ ...cost });
+}
 
 
 export interface KeyFile {
@@ -68,7 +82,7 @@ export function parseKeyFile(bytes: Uint8Array, path: string): KeyFile {
 export async function encryptKey(seed: Uint8Array, keyJSON: KeyJSON, keyId: string, role: string, repository: string, passphrase: string, now: Date): Promise<KeyFile> {
   const salt = randomBytes(16);
   const nonce = randomBytes(12);
-  const kdf = { name: 'scrypt' as const, ...DEFAULT_SCRYPT, salt: salt.toString('base64') };
+  const kdf = { name: 'scrypt' as const, ...newKeyCost, salt: salt.toString('base64') };
   const header: Omit<KeyFile, 'ciphertext'> = {
     format: KEY_FORMAT,
     keyid: keyId,

@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { isRecord } from '../metadata/types.js';
 import { LIMITS } from '../limits.js';
 import { workloadImages, type ContainerField } from './workload-images.js';
+import { hasVariables, interpolate, type VariableLookup } from './compose-variables.js';
 
 export interface ManifestImage {
   /** The file as the user named it (`-` for stdin). */
@@ -24,10 +25,16 @@ export interface ManifestImage {
   range: [number, number];
   /** How the scalar is written, to write the pinned value the same way. */
   style: Scalar.Type | undefined;
+  /** A Compose image written with variables (`${REGISTRY}/app:${TAG}`), as written; `image` is its value. */
+  source?: string;
 }
 
-/** Every image in `text` (the content of `file`). Throws UsageError for text that is not YAML. */
-export function manifestImages(file: string, text: string): ManifestImage[] {
+/**
+ * Every image in `text` (the content of `file`). Compose images with
+ * variables are interpolated from `variables` (compose-variables.ts). Throws
+ * UsageError for text that is not YAML or a variable that is not set.
+ */
+export function manifestImages(file: string, text: string, variables: VariableLookup = () => undefined): ManifestImage[] {
   const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
   if (!Array.isArray(docs)) return []; // an empty stream
   if (docs.length > LIMITS.maxDeployDocuments) throw new UsageError('bad-manifest', `${file} has ${docs.length} documents, more than ${LIMITS.maxDeployDocuments}`);
@@ -40,16 +47,19 @@ export function manifestImages(file: string, text: string): ManifestImage[] {
     for (const site of sitesOf(value)) {
       const node = scalarAt(doc, site.path);
       if (!node?.range || typeof node.value !== 'string') continue;
+      const line = lineOf(node.range[0]);
+      const templated = site.field === 'compose' && hasVariables(node.value);
       out.push({
         file,
         document: index,
-        line: lineOf(node.range[0]),
+        line,
         owner: site.owner,
         container: site.container,
         field: site.field,
-        image: node.value,
+        image: templated ? interpolate(node.value, variables, `${file}:${line} ${site.owner}`) : node.value,
         range: [node.range[0], node.range[1]],
         style: node.type,
+        ...(templated ? { source: node.value } : {}),
       });
     }
   });

@@ -7,6 +7,7 @@ import type { TargetFile, Updater } from 'tuf-js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import { StoreFetcher } from './store-fetcher.js';
 import { createUpdater, trustedExpiries, updaterFor } from './updater.js';
+import { sha256Hex } from '../metadata/digest.js';
 import { TrustedState } from './trusted-state.js';
 import { classifyTufError } from './tuf-errors.js';
 import { findRevocation, type FoundRevocation } from './revocation-lookup.js';
@@ -54,6 +55,13 @@ export interface TrustSession {
    * a session kept open longer checks these against each decision's time.
    */
   expiries(): Map<string, Date>;
+  /**
+   * What every lookup's answer depends on: the trusted root and the
+   * snapshot's record (version, length, hashes) of every targets role. Two
+   * sessions of one repository with the same tree verify the same bytes
+   * under the same keys, so they answer every lookup alike.
+   */
+  treeId(): string;
   readonly location: string;
 }
 
@@ -79,11 +87,13 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
       if (rootBefore && rootAfter) await state.recordRoots(rootBefore, rootAfter, fetcher.fetched).catch(() => undefined);
     }
     const prepare = localRolesFor(dir, bringLocal);
+    let tree: string | undefined;
     const session: TrustSession = {
       location,
       bytesDownloaded: () => fetcher.bytesDownloaded,
       revocationOf: (name) => findRevocation(dir, name),
       expiries: () => trustedExpiries(updater),
+      treeId: () => (tree ??= treeIdOf(updater)),
       lookup: async (name) => {
         let info: TargetFile | undefined;
         // Lookups may run at once: each gets its own failure record (see StoreFetcher.forOperation).
@@ -103,6 +113,14 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
     };
     return work(session);
   });
+}
+
+/** See TrustSession.treeId: fixed once the refresh is done (lookups load roles, never a new root or snapshot). */
+function treeIdOf(updater: Updater): string {
+  const set = (updater as unknown as { trustedSet?: { root?: { signed: { toJSON(): unknown } }; snapshot?: { signed: { toJSON(): { meta?: unknown } } } } }).trustedSet;
+  // An internal invariant of the pinned tuf-js: refuse to guess.
+  if (!set?.root || !set.snapshot) throw new Error('tuf-js trusted set not found: the pinned tuf-js version changed its layout');
+  return sha256Hex(new TextEncoder().encode(JSON.stringify({ root: set.root.signed.toJSON(), meta: set.snapshot.signed.toJSON().meta })));
 }
 
 async function trustedRoot(dir: string) {

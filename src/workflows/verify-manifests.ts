@@ -4,9 +4,10 @@
 // digests, and only when every image verified.
 
 import { promises as fs } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { manifestImages, type ManifestImage } from '../manifests/manifest-file.js';
 import { pinImages, pinnedName } from '../manifests/pin-images.js';
+import { parseDotEnv, type VariableLookup } from '../manifests/compose-variables.js';
 import { verifyImages, type VerifyOptions, type VerifyOutcome } from './verify.js';
 import { readFileBounded, writeFileAtomic } from '../store/atomic-file.js';
 import { SignetError, UsageError } from '../errors.js';
@@ -22,6 +23,8 @@ export interface ManifestInput {
 export interface ManifestOptions extends VerifyOptions {
   /** Rewrite each file (or return stdin's text) with verified digests. */
   pin?: boolean;
+  /** The environment Compose variables are read from first (then `.env` beside the file). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export type ManifestResult = Omit<ManifestImage, 'range' | 'style'> &
@@ -42,7 +45,8 @@ export async function verifyManifests(inputs: readonly ManifestInput[], options:
   for (const input of inputs) {
     const text = input.text ?? (await readManifest(resolve(ctx.cwd, input.file)));
     texts.set(input.file, text);
-    found.push(...manifestImages(input.file, text));
+    const projectDir = input.file === '-' ? ctx.cwd : dirname(resolve(ctx.cwd, input.file));
+    found.push(...manifestImages(input.file, text, await composeVariables(options.env ?? {}, projectDir)));
     if (found.length > LIMITS.maxDeployImages) throw new UsageError('too-many-images', `more than ${LIMITS.maxDeployImages} images in the given files`);
   }
   // Each distinct reference is verified once, all in one call (one TUF refresh per trust repository).
@@ -71,7 +75,10 @@ export async function verifyManifests(inputs: readonly ManifestInput[], options:
   for (const [file, text] of texts) {
     const pins = found.flatMap((image, i) => {
       const result = images[i]!;
-      return image.file === file && result.ok && result.pinned !== image.image ? [{ image, pinned: result.pinned }] : [];
+      if (image.file !== file || !result.ok) return [];
+      // An image written with variables keeps them: the digest is appended (`${REGISTRY}/app:${TAG}@sha256:…`).
+      if (image.source !== undefined) return image.source.includes('@') ? [] : [{ image, pinned: `${image.source}@${result.digest}` }];
+      return result.pinned !== image.image ? [{ image, pinned: result.pinned }] : [];
     });
     if (file === '-') {
       out.pinnedStdin = pinImages(text, pins);
@@ -90,6 +97,14 @@ export async function verifyManifests(inputs: readonly ManifestInput[], options:
 function byDigestWhenPinned(image: string): string {
   const at = image.indexOf('@');
   return at >= 0 ? pinnedName(image, image.slice(at + 1)) : image;
+}
+
+/** Compose's lookup: the environment first, then `.env` in the project directory (when there is one). */
+async function composeVariables(env: Readonly<Record<string, string | undefined>>, projectDir: string): Promise<VariableLookup> {
+  let dotEnv: Map<string, string> | undefined;
+  const bytes = await readFileBounded(resolve(projectDir, '.env'), LIMITS.configFileBytes).catch(() => undefined);
+  if (bytes !== undefined) dotEnv = parseDotEnv(bytes.toString('utf8'));
+  return (name) => (Object.hasOwn(env, name) && env[name] !== undefined ? env[name] : dotEnv?.get(name));
 }
 
 async function readManifest(path: string): Promise<string> {

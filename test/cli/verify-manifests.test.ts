@@ -4,7 +4,7 @@
 // values, and only when every image verified.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RegistryClient } from '../../src/registry/registry-client.js';
 import { startRegistry, run, type RegistryServer } from '../support/registry-server.js';
@@ -73,6 +73,55 @@ describe('signet verify -f with Kubernetes YAML and Compose files', () => {
     const again = await s.cli(['verify', '-f', deploy, '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect((JSON.parse(again.stdout) as { images: unknown[] }).images).toHaveLength(3);
+  });
+
+  it('interpolates Compose variables (environment first, then .env), and --pin keeps them, appending the digest', async () => {
+    const project = join(s.dir, 'compose-vars');
+    await mkdir(project);
+    const file = join(project, 'compose.yaml');
+    await writeFile(file, 'services:\n  web:\n    image: "${REGISTRY}/team/web:${TAG:-0.0}"\n  jobs:\n    image: $REGISTRY/team/migrate:2.0\n');
+    await writeFile(join(project, '.env'), `# pinned by the release\nREGISTRY=wrong.example.com\nTAG=1.0\n`);
+    const env = { REGISTRY: reg.host };
+    const out = await s.cli(['verify', '-f', file, '--json'], { env });
+    expect(out.code, out.stderr).toBe(0);
+    const report = JSON.parse(out.stdout) as { images: Array<{ image: string; digest: string }> };
+    expect(report.images.map((i) => [i.image, i.digest])).toEqual([
+      [ref('team/web:1.0'), digestOf('team/web:1.0')],
+      [ref('team/migrate:2.0'), digestOf('team/migrate:2.0')],
+    ]);
+    const pinned = await s.cli(['verify', '-f', file, '--pin'], { env });
+    expect(pinned.code, pinned.stderr).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe(
+      `services:\n  web:\n    image: "\${REGISTRY}/team/web:\${TAG:-0.0}@${digestOf('team/web:1.0')}"\n  jobs:\n    image: $REGISTRY/team/migrate:2.0@${digestOf('team/migrate:2.0')}\n`,
+    );
+    const again = await s.cli(['verify', '-f', file, '--json'], { env });
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('refuses a Compose image whose variable is not set (exit 2), where compose would use an empty string', async () => {
+    const file = join(s.dir, 'compose-unset.yaml');
+    await writeFile(file, 'services:\n  web:\n    image: ${UNSET_REGISTRY_FOR_TEST}/team/web:1.0\n');
+    const out = await s.cli(['verify', '-f', file]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/compose-unset\.yaml:3 compose\/web: UNSET_REGISTRY_FOR_TEST is not set/);
+  });
+
+  it('with --bundle, reads the trust metadata from the air-gap bundle, not the store (it was ignored with -f)', async () => {
+    const bundle = join(s.dir, 'web-bundle.tar');
+    const made = await s.cli(['bundle', 'create', '--out', bundle, ref('team/web:1.0')]);
+    expect(made.code, made.stderr).toBe(0);
+    const file = join(s.dir, 'compose-bundle.yaml');
+    await writeFile(file, `services:\n  web:\n    image: ${ref('team/web:1.0')}\n`);
+    await rename(join(s.dir, 'trust'), join(s.dir, 'trust-away'));
+    try {
+      const withoutBundle = await s.cli(['verify', '-f', file]);
+      expect(withoutBundle.code, withoutBundle.stderr).not.toBe(0);
+      const withBundle = await s.cli(['verify', '-f', file, '--bundle', bundle]);
+      expect(withBundle.code, withBundle.stderr).toBe(0);
+      expect(withBundle.stdout).toContain(digestOf('team/web:1.0'));
+    } finally {
+      await rename(join(s.dir, 'trust-away'), join(s.dir, 'trust'));
+    }
   });
 
   it('refuses an unsigned init container with exit 1, naming it, and pins nothing', async () => {

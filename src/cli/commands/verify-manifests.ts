@@ -11,6 +11,7 @@ interface ManifestCommandOptions extends CommonOptions, RegistryCommandOptions {
   root?: string;
   name?: string;
   pin?: boolean;
+  bundle?: string;
 }
 
 export async function verifyManifestFiles(refs: string[], files: string[], options: ManifestCommandOptions, cli: CliRuntime): Promise<void> {
@@ -23,6 +24,8 @@ export async function verifyManifestFiles(refs: string[], files: string[], optio
   if (options.root) manifestOptions.root = options.root;
   if (options.name) manifestOptions.name = options.name;
   if (options.pin) manifestOptions.pin = true;
+  if (options.bundle) manifestOptions.bundle = options.bundle;
+  manifestOptions.env = cli.io.env;
   const ctx = cli.context(options);
   ctx.registry = await registryOptionsFrom(cli.io, options);
   const report = await verifyManifests(inputs, manifestOptions, ctx);

@@ -27,7 +27,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     .command('verify')
     .description('check images and files against signed trust metadata; prints the verified name@sha256:… to deploy')
     .argument('[ref...]', 'oci-layout:<dir>[:<tag>], a registry reference, or file:<path> (signed as files/<basename>)')
-    .option('-f, --file <manifest>', 'also verify every image in this Kubernetes YAML/JSON (multi-document, Helm or Kustomize output) or Compose file; `-` reads stdin (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('-f, --file <manifest>', 'also verify every image in this Kubernetes YAML/JSON (multi-document, Helm or Kustomize output) or Compose file (variables from the environment, then .env beside it); `-` reads stdin (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--bundle <dir|file.tar>', 'read trust metadata from this air-gap bundle (`signet bundle create`); no network is used for it; the pinned root still comes from --root or the policy')
     .option('--pin', 'with --file: when every image verified, rewrite each file with the verified name@sha256:… (only the image values change); with `-f -`, print the pinned manifest');
   withRegistryOptions(withFileNameOptions(withNameOption(withTrustOptions(withOutputOptions(command)))));
@@ -52,6 +52,7 @@ export function registerVerify(program: Command, cli: CliRuntime): void {
     'signet verify -f deploy.yaml --pin                         # then rewrite them to the verified name@sha256:…',
     'helm template ./chart | signet verify -f - --pin | kubectl apply -f -',
     'kustomize build overlays/prod | signet verify -f - --json',
+    'REGISTRY=registry.example.com signet verify -f compose.yaml --pin   # image: ${REGISTRY}/app:${TAG} keeps its variables, gets @sha256:…',
   ]);
   command.action(async (refs: string[], options: VerifyCommandOptions) => {
     if (options.pin && !options.file?.length) throw new UsageError('bad-option', '--pin rewrites manifests: give them with --file');

@@ -5,6 +5,7 @@
 import type { Envelope, RootJSON } from '../metadata/types.js';
 import type { MetadataStore, PublishLock } from '../store/metadata-store.js';
 import { TrustRepository, type PublishOptions } from './trust-repository.js';
+import type { WarmRepository } from './warm-repository.js';
 import { InconclusiveError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 
@@ -13,19 +14,22 @@ import { LIMITS } from '../limits.js';
  * publish, and read the timestamp back. When the lock turned out to be lost
  * or the read-back shows another publisher's timestamp, the whole edit is
  * re-applied to a fresh load (bounded). `edit` may therefore run more than
- * once and must derive its result from the repository it is given.
+ * once and must derive its result from the repository it is given. `warm`: a
+ * repository loaded ahead of the lock, used on the first attempt when still current.
  */
 export async function updateRepository<T>(
   store: MetadataStore,
   pinned: Envelope<RootJSON>,
   options: PublishOptions,
   edit: (repo: TrustRepository) => Promise<T>,
+  warm?: WarmRepository,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       // `lock` may be undefined from a store written against the older withLock(() => …).
       return await store.withLock(async (lock?: PublishLock) => {
-        const repo = await TrustRepository.load(store, pinned);
+        // A repository loaded before the lock counts only when nothing was published since (warm-repository.ts).
+        const repo = (attempt === 1 ? await warm?.takeIfCurrent() : undefined) ?? (await TrustRepository.load(store, pinned));
         await options.memory?.check(repo);
         const result = await edit(repo);
         const written = await repo.publish({ ...options, beforeCommit: async () => lock?.confirm() });

@@ -10,6 +10,7 @@ import { childManifests, targetCustom, type Manifest } from '../image/manifest.j
 import { sha256Hex } from '../metadata/digest.js';
 import { memoizeSigners, type TargetEntry, type TrustRepository } from '../trust/trust-repository.js';
 import { updateRepository } from '../trust/update-repository.js';
+import { WarmRepository } from '../trust/warm-repository.js';
 import { unlockAhead } from './unlock-ahead.js';
 import { AUTO_BINS_TARGETS, enableBins } from '../trust/bins-layout.js';
 import { SignetError } from '../errors.js';
@@ -71,6 +72,13 @@ export async function signImages(texts: readonly string[], options: SignOptions,
     if (held) ctx.progress?.(...held);
   });
 
+  // Each trust repository loads (read-only, verified) while the manifests
+  // resolve, and the bins each resolved manifest will go into load with it;
+  // publish uses that state only if nothing was published in between.
+  const warm = new Map(groups.map((group) => [group, new WarmRepository(group.trust.store, group.trust.pinnedRoot)]));
+  const warmFor = new Map<TargetReference, WarmRepository>();
+  for (const [group, repo] of warm) for (const item of group.items) warmFor.set(item, repo);
+
   const sources = new ImageSources(ctx.registry);
   let done = 0;
   progress('resolving', 0, refs.length);
@@ -79,6 +87,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
   await mapLimit(refs, options.concurrency ?? 8, async (ref) => {
     if (ref.kind === 'file') files.set(ref, await hashFileReference(ref, options));
     else manifests.set(ref, await (await sources.for(ref)).getManifest(ref));
+    if (options.role === undefined) warmFor.get(ref)?.preloadTargets(ref.kind === 'file' ? [ref.name] : targetsFor(ref, manifests.get(ref)!).map((e) => e.name));
     progress('resolving', ++done, refs.length);
   });
   await unlocking;
@@ -117,7 +126,7 @@ export async function signImages(texts: readonly string[], options: SignOptions,
       }
       await binsPastThreshold(repo, ctx);
       return signedHere;
-    });
+    }, warm.get(group));
     results.push(...groupResults);
   }
   return results;

@@ -2,9 +2,13 @@
 // decisions do not repeat the TUF refresh. Refreshed at most once per
 // interval, and sooner when trusted metadata nears expiry; every decision
 // checks the expiry of what it trusts against its own reference time, so a
-// warm session never decides from expired metadata. A new session starts
-// only after the old one wrote its state back (rollback memory persisted
-// exactly as `signet verify` persists it). A refresh that brings the same
+// warm session never decides from expired metadata. Each new session writes
+// what its refresh verified back to the trusted state at once (rollback
+// memory persisted as `signet verify` persists it, only sooner), so the next
+// one can open while the current one keeps deciding: a decision past 4/5 of
+// the interval starts the refresh in the background, and only decisions
+// past the whole interval wait for it (no decision uses a generation older
+// than the interval, as before, but most refreshes are done by then). A refresh that brings the same
 // tree (root and every targets role's snapshot record) keeps the previous
 // generation's answers, and the expiry of the roles they came from.
 
@@ -50,6 +54,10 @@ export class WarmTrust {
   private refreshFailures = 0;
   private earliest: Date | undefined;
   private carried = 0;
+  /** When a refresh started ahead last failed (it is not retried before retryMs). */
+  private aheadFailedAt = -Infinity;
+  /** Old generations closing in the background (see rotate). */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(
     private readonly source: TrustSource,
@@ -67,7 +75,9 @@ export class WarmTrust {
    * reference time): tuf-js checked expiry when the session opened.
    */
   async use<T>(now: Date, work: (session: TrustSession) => Promise<T>): Promise<T> {
-    const generation = await this.generationFor(now.getTime());
+    let generation = await this.generationFor(now.getTime());
+    // A generation retired meanwhile (its successor opened) closes once idle: take the successor.
+    while (generation.retiring) generation = await this.generationFor(now.getTime());
     generation.inflight++;
     try {
       const session = await generation.ready;
@@ -91,16 +101,24 @@ export class WarmTrust {
 
   /** Close the open session (writing its state back). */
   async close(): Promise<void> {
+    await this.rotating?.catch(() => undefined);
     const last = this.current;
     this.current = undefined;
     if (last) await retire(last);
+    await Promise.all(this.closing);
   }
 
   private async generationFor(nowMs: number): Promise<Generation> {
-    if (this.rotating) return this.rotating;
     const current = this.current;
-    if (current && !this.due(current, nowMs)) return current;
-    this.rotating = this.rotate(current, nowMs).finally(() => (this.rotating = undefined));
+    if (current && !this.due(current, nowMs)) {
+      // Past 4/5 of the interval: open the next generation now, while this one keeps deciding.
+      const ahead = nowMs - current.openedAt >= (this.options.refreshMs * 4) / 5 && nowMs - this.aheadFailedAt >= this.options.retryMs;
+      if (!this.rotating && !current.failure && ahead) {
+        this.rotating = this.rotate(current, nowMs, true).finally(() => (this.rotating = undefined));
+      }
+      return current;
+    }
+    this.rotating ??= this.rotate(current, nowMs, false).finally(() => (this.rotating = undefined));
     return this.rotating;
   }
 
@@ -112,16 +130,18 @@ export class WarmTrust {
     return this.earliest !== undefined && this.earliest.getTime() - nowMs <= this.options.expiryMarginMs && age >= 1000;
   }
 
-  private async rotate(old: Generation | undefined, nowMs: number): Promise<Generation> {
-    // The old generation's answers, all settled once it retired (lookups run only inside use()).
+  /** `ahead`: started before `old` is due; a failure then leaves `old` deciding (the due refresh tries again). */
+  private async rotate(old: Generation | undefined, nowMs: number, ahead: boolean): Promise<Generation> {
+    // The old generation's answers (see memoized): settled ones only, it may still be deciding.
     const previous = old && !old.failure ? await old.ready : undefined;
-    if (old) await retire(old);
     let release!: () => void;
     const closing = new Promise<void>((r) => (release = r));
     let opened!: (session: WarmSession) => void;
     const ready = new Promise<WarmSession>((resolve) => (opened = resolve));
     const generation: Generation = { ready, closed: Promise.resolve(), release, openedAt: nowMs, inflight: 0, retiring: false };
     const done = withTrustSession(this.source, async (session) => {
+      // Rollback memory on disk before any decision uses this session (and before the next one opens).
+      await session.persist();
       opened(memoized(session, previous));
       await closing;
     });
@@ -136,6 +156,12 @@ export class WarmTrust {
       this.onRefresh('ok');
     } else {
       const failure = first instanceof SignetError ? first : new InconclusiveError('refresh-failed', `could not refresh ${this.location}: ${String(first)}`, { cause: first });
+      if (ahead && old) {
+        this.aheadFailedAt = nowMs;
+        this.refreshFailures++;
+        this.onRefresh('failed', failure);
+        return old;
+      }
       generation.failure = failure;
       generation.ready = Promise.reject(failure);
       generation.ready.catch(() => undefined);
@@ -144,6 +170,11 @@ export class WarmTrust {
       this.onRefresh('failed', failure);
     }
     this.current = generation;
+    // The old generation closes (writing back what its lookups loaded) once its decisions finish.
+    if (old) {
+      const closed = retire(old).finally(() => this.closing.delete(closed));
+      this.closing.add(closed);
+    }
     return generation;
   }
 }
@@ -202,6 +233,7 @@ function memoized(session: TrustSession, previous?: WarmSession): WarmSession {
     bytesDownloaded: () => session.bytesDownloaded(),
     expiries,
     treeId: () => session.treeId(),
+    persist: () => session.persist(),
     revocationOf: (name) => session.revocationOf(name),
     answered: () => settled,
     earliest: () => {

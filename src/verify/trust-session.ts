@@ -62,6 +62,12 @@ export interface TrustSession {
    * under the same keys, so they answer every lookup alike.
    */
   treeId(): string;
+  /**
+   * Write what the refresh verified back to the trusted state now, instead
+   * of only when the session ends (a session kept open: the admission
+   * gate). Call it before any lookup runs.
+   */
+  persist(): Promise<void>;
   readonly location: string;
 }
 
@@ -70,7 +76,7 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
   // Keyed by the repository's identity (root chain + scope), never by its location.
   const state = await TrustedState.open(source.home, source.pinnedRoot, source.store, source.scope ?? '');
   await state.ensureRoot(source.pinnedRoot);
-  return state.withWorkingCopy(async (dir, bringLocal) => {
+  return state.withWorkingCopy(async (dir, bringLocal, writeBackNow) => {
     const fetcher = new StoreFetcher(source.store);
     const location = source.store.location;
     const rootBefore = await trustedRoot(dir);
@@ -94,6 +100,7 @@ export async function withTrustSession<T>(source: TrustSource, work: (session: T
       revocationOf: (name) => findRevocation(dir, name),
       expiries: () => trustedExpiries(updater),
       treeId: () => (tree ??= treeIdOf(updater)),
+      persist: writeBackNow,
       lookup: async (name) => {
         let info: TargetFile | undefined;
         // Lookups may run at once: each gets its own failure record (see StoreFetcher.forOperation).

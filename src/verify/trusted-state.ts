@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { readFileBounded, writeFileAtomic } from '../store/atomic-file.js';
-import { withWorkingCopy, type BringLocal } from './working-copy.js';
+import { withWorkingCopy, type BringLocal, type WriteBackNow } from './working-copy.js';
 import { withFileLock } from '../store/file-lock.js';
 import { RootIndex, stateIdOf } from './repository-identity.js';
 import { parseRoot } from '../trust/root-chain.js';
@@ -77,7 +77,7 @@ export class TrustedState {
    * the top-level roles are copied up front; `work` brings in the delegated
    * roles (bins) a lookup needs with `bringLocal`.
    */
-  async withWorkingCopy<T>(work: (dir: string, bringLocal: BringLocal) => Promise<T>): Promise<T> {
+  async withWorkingCopy<T>(work: (dir: string, bringLocal: BringLocal, writeBackNow: WriteBackNow) => Promise<T>): Promise<T> {
     return withWorkingCopy(this.dir, work, {
       upFront: (name) => TOP_LEVEL_FILES.has(name),
       exclusive: (writeBack) => withFileLock(join(this.dir, LOCK_NAME), writeBack),

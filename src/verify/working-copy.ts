@@ -12,6 +12,14 @@ import { LIMITS } from '../limits.js';
 /** Copy one more trusted file (or `'all'`) into the scratch directory before tuf-js needs it. */
 export type BringLocal = (file: string | 'all') => Promise<void>;
 
+/**
+ * Write back now what changed so far (the same rule as the final write-back,
+ * which then skips what this wrote). Call it only while tuf-js is not
+ * writing into the scratch directory (e.g. right after a refresh, before any
+ * lookup): a file read half-written must never be written back.
+ */
+export type WriteBackNow = () => Promise<void>;
+
 export interface WorkingCopyOptions {
   /**
    * Which trusted files to copy before `work` starts (default: all). The rest
@@ -39,7 +47,7 @@ export interface WorkingCopyOptions {
  * is replaced only by a higher `signed.version` (see `shouldWriteBack`), so a
  * slow session finishing last never moves the remembered state backwards.
  */
-export async function withWorkingCopy<T>(dir: string, work: (scratch: string, bringLocal: BringLocal) => Promise<T>, options: WorkingCopyOptions = {}): Promise<T> {
+export async function withWorkingCopy<T>(dir: string, work: (scratch: string, bringLocal: BringLocal, writeBackNow: WriteBackNow) => Promise<T>, options: WorkingCopyOptions = {}): Promise<T> {
   const scratch = await fs.mkdtemp(join(dir, '.work-'));
   const before = new Map<string, string>();
   const copying = new Map<string, Promise<void>>();
@@ -63,27 +71,32 @@ export async function withWorkingCopy<T>(dir: string, work: (scratch: string, br
     if (file === 'all') await Promise.all([...trusted].map(copy));
     else await copy(file);
   };
+  const writeBack = async () => {
+    await Promise.allSettled(copying.values());
+    const changed: Array<[string, Buffer]> = [];
+    for (const name of await fs.readdir(scratch)) {
+      if (!name.endsWith('.json')) continue;
+      const bytes = await readFileBounded(join(scratch, name), LIMITS.targetsBytes);
+      if (bytes !== undefined && before.get(name) !== hash(bytes)) changed.push([name, bytes]);
+    }
+    if (changed.length === 0) return;
+    await (options.exclusive ?? ((f) => f()))(async () => {
+      for (const [name, bytes] of changed) {
+        const current = await readFileBounded(join(dir, name), LIMITS.targetsBytes, { refuseSymlink: true });
+        if (shouldWriteBack(bytes, current, before.get(name))) {
+          await writeFileAtomic(join(dir, name), bytes);
+          before.set(name, hash(bytes)); // on disk now: a later write-back treats it as copied
+        }
+      }
+    });
+  };
   const upFront = options.upFront ?? (() => true);
   try {
     await Promise.all([...trusted].filter(upFront).map(copy));
     try {
-      return await work(scratch, bringLocal);
+      return await work(scratch, bringLocal, writeBack);
     } finally {
-      await Promise.allSettled(copying.values());
-      const changed: Array<[string, Buffer]> = [];
-      for (const name of await fs.readdir(scratch)) {
-        if (!name.endsWith('.json')) continue;
-        const bytes = await readFileBounded(join(scratch, name), LIMITS.targetsBytes);
-        if (bytes !== undefined && before.get(name) !== hash(bytes)) changed.push([name, bytes]);
-      }
-      if (changed.length > 0) {
-        await (options.exclusive ?? ((f) => f()))(async () => {
-          for (const [name, bytes] of changed) {
-            const current = await readFileBounded(join(dir, name), LIMITS.targetsBytes, { refuseSymlink: true });
-            if (shouldWriteBack(bytes, current, before.get(name))) await writeFileAtomic(join(dir, name), bytes);
-          }
-        });
-      }
+      await writeBack();
     }
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });

@@ -5,6 +5,31 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addImage, createFixture, fakeDigest, newSigner, type Fixture } from '../trust/repository-fixture.js';
 import { addDelegation } from '../../src/trust/delegations.js';
+import { CountingStore } from '../support/counting-store.js';
+import type { MetadataStore } from '../../src/store/metadata-store.js';
+
+/** A store whose timestamp.json reads wait while `hold` is set: a refresh stays in flight until released. */
+class HeldStore extends CountingStore {
+  hold: Promise<void> | undefined;
+  /** Reads that waited on `hold`. */
+  held = 0;
+  constructor(inner: MetadataStore) {
+    super(inner);
+  }
+  override async get(name: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    if (name === 'timestamp.json' && this.hold) {
+      this.held++;
+      await this.hold;
+    }
+    return super.get(name, maxBytes);
+  }
+}
+
+/** Wait (polling, at most ~5 s) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(condition()).toBe(true);
+}
 import { WarmTrust } from '../../src/admission/warm-trust.js';
 import { caught } from '../support/caught.js';
 
@@ -85,6 +110,53 @@ describe('a refresh that brings nothing new', () => {
     expect(warm.status()).toMatchObject({ refreshes: 3, carriedAnswers: 1 });
     expect(error).toMatchObject({ kind: 'invalid', code: 'expired' });
     expect(String((error as Error).message)).toMatch(/team-a expired/);
+    await warm.close();
+  });
+});
+
+describe('a refresh started ahead (past 4/5 of the interval)', () => {
+  it('runs while the current generation keeps deciding; a decision past the whole interval gets the new one', async () => {
+    const now = new Date();
+    fx = await createFixture({ now });
+    await fx.update(now, (repo) => addImage(repo, 'team/app', '1.0', fakeDigest('app')));
+    const store = new HeldStore(fx.store);
+    const warm = new WarmTrust({ store, pinnedRoot: fx.pinnedBytes, home: await fx.newHome() }, { refreshMs: HOUR, expiryMarginMs: 0, retryMs: 1000 });
+    const lookup = (at: number, name: string) => warm.use(new Date(now.getTime() + at), (s) => s.lookup(name));
+    expect(await lookup(0, 'team/app:1.0')).toMatchObject({ name: 'team/app:1.0' });
+    await fx.update(now, (repo) => addImage(repo, 'team/app', '2.0', fakeDigest('app2')));
+    let release!: () => void;
+    store.hold = new Promise((r) => (release = r));
+    // The refresh is held in the store; this decision does not wait for it (it would hang here if it did).
+    expect(await lookup(0.9 * HOUR, 'team/app:2.0')).toBeUndefined();
+    await until(() => store.held === 1); // the refresh started ahead, and is held
+    expect(await lookup(0.95 * HOUR, 'team/app:2.0')).toBeUndefined(); // still deciding meanwhile
+    expect(warm.status().refreshes).toBe(1);
+    store.hold = undefined;
+    release();
+    expect(await lookup(HOUR + 1000, 'team/app:2.0')).toMatchObject({ name: 'team/app:2.0' });
+    expect(warm.status().refreshes).toBe(2);
+    await warm.close();
+  });
+
+  it('leaves the current generation deciding when it fails, and the due refresh tries again', async () => {
+    const now = new Date();
+    fx = await createFixture({ now });
+    await fx.update(now, (repo) => addImage(repo, 'team/app', '1.0', fakeDigest('app')));
+    const store = new HeldStore(fx.store);
+    const warm = new WarmTrust({ store, pinnedRoot: fx.pinnedBytes, home: await fx.newHome() }, { refreshMs: HOUR, expiryMarginMs: 0, retryMs: 1000 });
+    const lookup = (at: number) => warm.use(new Date(now.getTime() + at), (s) => s.lookup('team/app:1.0'));
+    expect(await lookup(0)).toMatchObject({ name: 'team/app:1.0' });
+    let fail!: (error: Error) => void;
+    store.hold = new Promise((_, reject) => (fail = reject));
+    store.hold.catch(() => undefined);
+    expect(await lookup(0.9 * HOUR)).toMatchObject({ name: 'team/app:1.0' }); // starts the refresh ahead
+    await until(() => store.held === 1);
+    fail(new Error('store unreachable'));
+    await until(() => warm.status().refreshFailures === 1);
+    expect(await lookup(0.95 * HOUR)).toMatchObject({ name: 'team/app:1.0' }); // still the current generation
+    store.hold = undefined;
+    expect(await lookup(HOUR + 1000)).toMatchObject({ name: 'team/app:1.0' });
+    expect(warm.status()).toMatchObject({ refreshes: 2, refreshFailures: 1 });
     await warm.close();
   });
 });

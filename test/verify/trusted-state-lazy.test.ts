@@ -45,3 +45,19 @@ describe('the working copy of a verifier that has cached many bins', () => {
     });
   });
 });
+
+describe('a session kept open (the admission gate) that writes back early', () => {
+  it('has what its refresh verified on disk before it ends, and the final write-back still adds what came later', async () => {
+    await state.withWorkingCopy(async (dir, _bringLocal, writeBackNow) => {
+      await writeFile(join(dir, 'timestamp.json'), '{"signed":{"version":5},"name":"timestamp.json"}');
+      await writeBackNow();
+      expect(await readFile(join(state.dir, 'timestamp.json'), 'utf8')).toContain('"version":5}');
+      // Another verifier sharing the state remembers a newer version meanwhile: never lowered.
+      await writeFile(join(state.dir, 'snapshot.json'), '{"signed":{"version":9},"name":"snapshot.json"}');
+      await writeFile(join(dir, 'snapshot.json'), '{"signed":{"version":3},"name":"snapshot.json"}');
+      await writeFile(join(dir, 'timestamp.json'), '{"signed":{"version":6},"name":"timestamp.json"}');
+    });
+    expect(await readFile(join(state.dir, 'timestamp.json'), 'utf8')).toContain('"version":6}');
+    expect(await readFile(join(state.dir, 'snapshot.json'), 'utf8')).toContain('"version":9}');
+  });
+});

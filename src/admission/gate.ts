@@ -68,7 +68,7 @@ export class Gate {
   constructor(
     private readonly options: GateOptions,
     private readonly ctx: SignetContext,
-    private readonly onRefresh: (location: string, outcome: 'ok' | 'failed', error?: SignetError) => void = () => undefined,
+    private readonly onRefresh: (location: string, outcome: 'ok' | 'failed', error: SignetError | undefined, ms: number) => void = () => undefined,
   ) {
     this.sources = new ImageSources(ctx.registry);
     this.tags = new TagChecks((ref) => this.fetchManifest(ref), options.tagMemoMs ?? 0);
@@ -182,8 +182,8 @@ export class Gate {
     let warm = this.warm.get(key);
     if (!warm) {
       // The trusted state follows the repository's identity (chain + scope), as `signet verify`'s does.
-      warm = new WarmTrust({ store: trust.store, pinnedRoot: trust.pinnedRootBytes, home: this.ctx.home, scope: trust.scope }, this.options.warm, (outcome, error) =>
-        this.onRefresh(trust.store.location, outcome, error),
+      warm = new WarmTrust({ store: trust.store, pinnedRoot: trust.pinnedRootBytes, home: this.ctx.home, scope: trust.scope }, this.options.warm, (outcome, error, ms) =>
+        this.onRefresh(trust.store.location, outcome, error, ms),
       );
       this.warm.set(key, warm);
     }

@@ -62,7 +62,7 @@ export class WarmTrust {
   constructor(
     private readonly source: TrustSource,
     private readonly options: WarmOptions,
-    private readonly onRefresh: (outcome: 'ok' | 'failed', error?: SignetError) => void = () => undefined,
+    private readonly onRefresh: (outcome: 'ok' | 'failed', error: SignetError | undefined, ms: number) => void = () => undefined,
   ) {}
 
   get location(): string {
@@ -132,6 +132,8 @@ export class WarmTrust {
 
   /** `ahead`: started before `old` is due; a failure then leaves `old` deciding (the due refresh tries again). */
   private async rotate(old: Generation | undefined, nowMs: number, ahead: boolean): Promise<Generation> {
+    const started = performance.now();
+    const took = () => Math.round((performance.now() - started) * 10) / 10;
     // The old generation's answers (see memoized): settled ones only, it may still be deciding.
     const previous = old && !old.failure ? await old.ready : undefined;
     let release!: () => void;
@@ -153,13 +155,13 @@ export class WarmTrust {
       this.earliest = session.earliest()?.[1];
       this.carried = session.carriedAnswers;
       this.refreshes++;
-      this.onRefresh('ok');
+      this.onRefresh('ok', undefined, took());
     } else {
       const failure = first instanceof SignetError ? first : new InconclusiveError('refresh-failed', `could not refresh ${this.location}: ${String(first)}`, { cause: first });
       if (ahead && old) {
         this.aheadFailedAt = nowMs;
         this.refreshFailures++;
-        this.onRefresh('failed', failure);
+        this.onRefresh('failed', failure, took());
         return old;
       }
       generation.failure = failure;
@@ -167,7 +169,7 @@ export class WarmTrust {
       generation.ready.catch(() => undefined);
       this.earliest = undefined;
       this.refreshFailures++;
-      this.onRefresh('failed', failure);
+      this.onRefresh('failed', failure, took());
     }
     this.current = generation;
     // The old generation closes (writing back what its lookups loaded) once its decisions finish.

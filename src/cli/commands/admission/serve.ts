@@ -74,10 +74,10 @@ export function registerAdmissionServe(admission: Command, cli: CliRuntime): voi
     const gate = new Gate(
       { rules, budgetMs, trust, tagMemoMs, warm: { refreshMs, expiryMarginMs: Math.min(refreshMs, 5 * 60_000), retryMs: Math.min(refreshMs, 2000) } },
       ctx,
-      (location, outcome, error) => {
-        if (outcome === 'ok') return log({ level: 'info', msg: 'trust refreshed', repository: location });
+      (location, outcome, error, ms) => {
+        if (outcome === 'ok') return log({ level: 'info', msg: 'trust refreshed', repository: location, ms });
         metrics.refreshFailed(location);
-        log({ level: 'warn', msg: 'trust refresh failed', repository: location, code: error?.code, reason: error?.message });
+        log({ level: 'warn', msg: 'trust refresh failed', repository: location, ms, code: error?.code, reason: error?.message });
       },
     );
     const server = await startAdmissionServer({

@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addSyntheticTags } from '../support/bins-table.mjs';
+const lib = await import('../../dist/index.mjs');
+const home = process.env.SIGNET_HOME; const trustDir = process.argv[2]; const n = Number(process.argv[3]);
+const base = { config: { digest: 'sha256:' + 'a'.repeat(64), size: 10 }, layer: { digest: 'sha256:' + 'b'.repeat(64), size: 20 } };
+const rootPath = JSON.parse(readFileSync(join(home, 'policy.json'), 'utf8')).trust.find((t) => t.scope === 'app').root;
+const pinned = lib.parseRoot(readFileSync(rootPath), rootPath);
+const signers = new lib.Keystore(home).signerProvider(async () => process.env.SIGNET_PASSPHRASE);
+await lib.updateRepository(new lib.DirectoryStore(trustDir), pinned, { signers, now: new Date() }, (r) => addSyntheticTags(lib, r, 'app', base, n, (i) => `t${String(i).padStart(6, '0')}`));

@@ -15,6 +15,7 @@ export async function runOnProcess(argv: string[]): Promise<number> {
     stderrColumns: process.stderr.columns,
     onStdout: (text) => process.stdout.write(text),
     onStderr: (text) => process.stderr.write(text),
+    keepOutput: false, // streamed above; a long-running server must not also keep every line
     promptSecret: promptSecretOnTTY,
   });
   return result.code;

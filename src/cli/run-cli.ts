@@ -21,6 +21,12 @@ export interface RunCliOptions {
   /** Also stream output here as it is produced (the real process streams). */
   onStdout?: (text: string) => void;
   onStderr?: (text: string) => void;
+  /**
+   * Keep what was written, for the result (default true). The real process
+   * streams instead: a server (`signet admission serve`) writes a log line
+   * per decision for as long as it runs, and kept lines grew without bound.
+   */
+  keepOutput?: boolean;
   promptSecret?: (question: string) => Promise<string>;
 }
 
@@ -33,16 +39,17 @@ export interface CliResult {
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
   const stdout: string[] = [];
   const stderr: string[] = [];
+  const keep = options.keepOutput ?? true;
   let stdinText: Promise<string> | undefined;
   const io: CliIO = {
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     out: (text) => {
-      stdout.push(text);
+      if (keep) stdout.push(text);
       options.onStdout?.(text);
     },
     err: (text) => {
-      stderr.push(text);
+      if (keep) stderr.push(text);
       options.onStderr?.(text);
     },
     readStdin: () => (stdinText ??= readAll(options.stdin)),

@@ -58,7 +58,8 @@ type SnapshotMeta = Record<string, MetaFileJSON>;
  * `.json` (TUF 4.4; tuf-js and python-tuf look it up so). Only file names and
  * URLs percent-encode it (metadataFileName). signet before 2026-11-23 wrote the
  * encoded form here for names with characters such as `/`, which verifiers
- * did not find: such a key is still read, and replaced at the role's next publish.
+ * did not find: such a key is still read until the role is published under its
+ * spec key, and kept in the snapshot after that (see setSnapshotEntry).
  */
 export function snapshotKey(meta: SnapshotMeta, role: string): string {
   const raw = `${role}.json`;
@@ -73,12 +74,14 @@ export function snapshotEntry(meta: SnapshotMeta, role: string): MetaFileJSON | 
   return Object.hasOwn(meta, key) ? meta[key] : undefined;
 }
 
-/** Record `role`'s entry under its spec key, dropping an encoded key older signet wrote for it. */
+/**
+ * Record `role`'s entry under its spec key. An encoded key older signet wrote
+ * for it stays as it was: tuf-js refuses a new snapshot that drops a file the
+ * one it trusts lists, so removing it would lock out every verifier that saw
+ * the older snapshot. Lookups here prefer the spec key (snapshotKey).
+ */
 export function setSnapshotEntry(meta: SnapshotMeta, role: string, entry: MetaFileJSON): void {
-  const raw = `${role}.json`;
-  const legacy = `${encodeURIComponent(role)}.json`;
-  if (legacy !== raw && Object.hasOwn(meta, legacy)) delete meta[legacy];
-  meta[raw] = entry;
+  meta[`${role}.json`] = entry;
 }
 
 /**

@@ -42,6 +42,14 @@ async function listing(dir: string): Promise<string[]> {
 }
 
 describe('a key generated on a token by `signet key generate --pkcs11`', () => {
+  it('works through the built CLI too (dist/signet.mjs loads the CLI bundle through node:vm, where import() of the addon had no loader)', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const env = { ...process.env, SIGNET_HOME: join(s.dir, 'built-cli-home'), ...pinEnv };
+    const { stdout } = await promisify(execFile)(process.execPath, [join(process.cwd(), 'dist', 'signet.mjs'), 'key', 'generate', '--role', 'targets', '--pkcs11', hsm.uri('signet-ci', label('built')), '--json'], { env, timeout: 60_000 });
+    expect(JSON.parse(stdout)).toMatchObject({ algorithm: 'ecdsa-p256', location: 'pkcs11' });
+  });
+
   it('is recorded (no secret) and listed as living on the token', async () => {
     const generated = await s.cli(['key', 'generate', '--role', 'targets', '--pkcs11', hsm.uri('signet-ci', label('targets')), '--json'], { env: pinEnv });
     expect(generated.code, generated.stderr).toBe(0);

@@ -41,7 +41,9 @@ export function loadBinding(): Promise<Pkcs11Binding> {
  */
 export async function importBinding(specifier: string): Promise<Pkcs11Binding> {
   try {
-    const m = (await import(specifier)) as { default?: Pkcs11Binding };
+    // The CLI runs as a CommonJS bundle through node:vm (src/cli/code-cache.ts), where import() of a
+    // computed specifier has no loader: require() it there (pkcs11js is CommonJS), import() elsewhere.
+    const m = (typeof require === 'function' ? require(specifier) : await import(specifier)) as { default?: Pkcs11Binding };
     return (m.default ?? m) as Pkcs11Binding;
   } catch (cause) {
     throw new UsageError(

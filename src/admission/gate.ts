@@ -10,7 +10,7 @@ import { workloadImages, jsonPointer, type ImageSite } from '../manifests/worklo
 import { pinnedName } from '../manifests/pin-images.js';
 import { ruleFor, type GateRule, type GateRules } from './admission-rules.js';
 import { WarmTrust, type WarmOptions, type WarmStatus } from './warm-trust.js';
-import { TagChecks, type TagCheckStats, type TagUse } from './tag-checks.js';
+import { JOIN_MAX_MS, TagChecks, type TagCheckStats, type TagUse } from './tag-checks.js';
 import { verifyManifest } from '../verify/verify-image.js';
 import { resolveTrust, type ResolvedTrust, type TrustOptions } from '../workflows/resolve-trust.js';
 import { ImageSources } from '../workflows/image-sources.js';
@@ -53,16 +53,24 @@ export interface Decision {
   images: ImageVerdict[];
 }
 
+/** Verified manifests kept by digest: at most this many, and this many bytes together. */
 const MANIFEST_CACHE_MAX = 4096;
+const MANIFEST_CACHE_BYTES = 64 << 20;
 
 export class Gate {
   private readonly warm = new Map<string, WarmTrust>();
   private readonly trustCache = new Map<string, { at: number; trust: Promise<ResolvedTrust> }>();
   private readonly sources: ImageSources;
-  /** Manifests by digest: content-addressed (the client hashed the bytes), so they never go stale. */
+  /**
+   * Manifests by digest: content-addressed (the client hashed the bytes), so
+   * they never go stale. Only manifests that verified are kept: anyone who
+   * may create Pods names the images, and an unsigned manifest from a
+   * registry they control must not take the gate's memory.
+   */
   private readonly byDigest = new Map<string, Manifest>();
+  private byDigestBytes = 0;
   /** Fetches by digest in flight, shared by identical concurrent checks. */
-  private readonly digestFlights = new Map<string, Promise<Manifest>>();
+  private readonly digestFlights = new Map<string, { atMs: number; manifest: Promise<Manifest> }>();
   private readonly tags: TagChecks;
 
   constructor(
@@ -71,7 +79,7 @@ export class Gate {
     private readonly onRefresh: (location: string, outcome: 'ok' | 'failed', error: SignetError | undefined, ms: number) => void = () => undefined,
   ) {
     this.sources = new ImageSources(ctx.registry);
-    this.tags = new TagChecks((ref) => this.fetchManifest(ref), options.tagMemoMs ?? 0);
+    this.tags = new TagChecks((ref) => this.fetchManifest(ref), options.tagMemoMs ?? 0, (ref, manifest) => this.keepVerified(ref, manifest));
   }
 
   /**
@@ -137,33 +145,46 @@ export class Gate {
     const trust = await this.trustFor(ref, now.getTime());
     const warm = this.warmFor(trust);
     if (!ref.digest) return (await this.tags.verify(warm, ref, now, use)).digest;
-    const manifest = await this.manifestByDigest(ref);
-    return (await warm.use(now, (session) => verifyManifest(session, ref, manifest))).digest;
+    const manifest = await this.manifestByDigest(ref, now.getTime());
+    const verified = await warm.use(now, (session) => verifyManifest(session, ref, manifest));
+    this.keepVerified(ref, manifest);
+    return verified.digest;
   }
 
-  private manifestByDigest(ref: RegistryReference): Promise<Manifest> {
+  private manifestByDigest(ref: RegistryReference, nowMs: number): Promise<Manifest> {
     const key = `${ref.registry}/${ref.repository}@${ref.digest}`;
     const cached = this.byDigest.get(key);
     if (cached) return Promise.resolve(cached);
     let flight = this.digestFlights.get(key);
-    if (!flight) {
-      flight = this.fetchManifest(ref);
-      this.digestFlights.set(key, flight);
-      const landed = () => this.digestFlights.delete(key);
-      flight.then(landed, landed);
+    // A fetch that has hung for longer than JOIN_MAX_MS is not joined: the registry may be back.
+    if (!flight || nowMs - flight.atMs > JOIN_MAX_MS) {
+      const started = { atMs: nowMs, manifest: this.fetchManifest(ref) };
+      this.digestFlights.set(key, started);
+      const landed = () => {
+        if (this.digestFlights.get(key) === started) this.digestFlights.delete(key);
+      };
+      started.manifest.then(landed, landed);
+      flight = started;
     }
-    return flight;
+    return flight.manifest;
   }
 
-  /** One registry fetch; the bytes are kept by their digest (a tag's too: /validate then sees the digest /mutate pinned). */
+  /** One registry fetch (the client hashes the bytes it received). */
   private async fetchManifest(ref: RegistryReference): Promise<Manifest> {
-    const manifest = await (await this.sources.for(ref)).getManifest(ref);
+    return (await this.sources.for(ref)).getManifest(ref);
+  }
+
+  /** Keep a manifest that verified, by digest (a tag's too: /validate then sees the digest /mutate pinned). */
+  private keepVerified(ref: RegistryReference, manifest: Manifest): void {
     const key = `${ref.registry}/${ref.repository}@${manifest.digest}`;
-    if (!this.byDigest.has(key)) {
-      if (this.byDigest.size >= MANIFEST_CACHE_MAX) this.byDigest.delete(this.byDigest.keys().next().value!);
-      this.byDigest.set(key, manifest);
+    if (this.byDigest.has(key) || manifest.bytes.length > MANIFEST_CACHE_BYTES / 16) return;
+    while (this.byDigest.size > 0 && (this.byDigest.size >= MANIFEST_CACHE_MAX || this.byDigestBytes + manifest.bytes.length > MANIFEST_CACHE_BYTES)) {
+      const [oldest, dropped] = this.byDigest.entries().next().value!;
+      this.byDigest.delete(oldest);
+      this.byDigestBytes -= dropped.bytes.length;
     }
-    return manifest;
+    this.byDigest.set(key, manifest);
+    this.byDigestBytes += manifest.bytes.length;
   }
 
   /** The trust repository covering `ref` (the policy is read again once per refresh interval). */

@@ -30,6 +30,12 @@ import type { WarmTrust } from './warm-trust.js';
 
 /** Manifests remembered per generation at most (oldest dropped first). */
 const MEMO_MAX = 10_000;
+/**
+ * A fetch in flight is joined only this long after it started: one that hangs
+ * (until the transport's deadline) is not joined by every later check, which
+ * then fetch for themselves and get the answer of a registry that is back.
+ */
+export const JOIN_MAX_MS = 1000;
 
 export type TagUse = 'validate' | 'mutate';
 
@@ -66,6 +72,8 @@ export class TagChecks {
   constructor(
     private readonly fetch: (ref: RegistryReference) => Promise<Manifest>,
     private readonly memoMs: number,
+    /** Told of every manifest that verified (the gate keeps those by digest). */
+    private readonly verified: (ref: RegistryReference, manifest: Manifest) => void = () => undefined,
   ) {
     if (!Number.isSafeInteger(memoMs) || memoMs < 0) throw new RangeError(`tag memo must be a non-negative number of ms, not ${memoMs}`);
   }
@@ -86,24 +94,29 @@ export class TagChecks {
       if (hit) return hit;
     }
     const fetched = await this.fetchShared(ref, nowMs);
-    return warm.use(now, async (session) => {
+    const result = await warm.use(now, async (session) => {
       const verified = await verifyManifest(session, ref, fetched.manifest);
       if (this.memoMs > 0) this.remember(session, ref.text, fetched);
       return verified;
     });
+    this.verified(ref, fetched.manifest);
+    return result;
   }
 
   /** The registry's answer for `ref`, joining a fetch of the same reference already in flight. */
   private async fetchShared(ref: RegistryReference, nowMs: number): Promise<Fetched> {
     let flight = this.flights.get(ref.text);
-    if (flight) {
+    if (flight && nowMs - flight.atMs <= JOIN_MAX_MS) {
       this.stats.joined++;
     } else {
       this.stats.fetched++;
-      flight = { atMs: nowMs, manifest: this.fetch(ref) };
-      this.flights.set(ref.text, flight);
-      const landed = () => this.flights.delete(ref.text);
-      flight.manifest.then(landed, landed);
+      const started = { atMs: nowMs, manifest: this.fetch(ref) };
+      this.flights.set(ref.text, started);
+      const landed = () => {
+        if (this.flights.get(ref.text) === started) this.flights.delete(ref.text);
+      };
+      started.manifest.then(landed, landed);
+      flight = started;
     }
     return { atMs: flight.atMs, manifest: await flight.manifest };
   }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 const [bundle, loader] = process.argv.slice(1);
-const { loadBundle } = await import(pathToFileURL(loader).href);
+const { codeCacheFile, loadBundle } = await import(pathToFileURL(loader).href);
 const { exports, script } = loadBundle(bundle, bundle + '.cache.none');
 const dir = mkdtempSync(join(tmpdir(), 'signet-code-cache-'));
 try {
@@ -44,7 +44,7 @@ try {
     server.close();
   }
   const tmp = bundle + '.cache.' + process.pid;
-  writeFileSync(tmp, script.createCachedData());
+  writeFileSync(tmp, codeCacheFile(readFileSync(bundle), script.createCachedData()));
   renameSync(tmp, bundle + '.cache');
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 // Which commands get registered per run is checked here too (commandsFor).
 
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,6 +46,20 @@ describe('the CLI bundle and its code cache', () => {
     const loaded = loadBundle<{ runCli: unknown }>(bundle, `${bundle}.cache`);
     expect(loaded.cacheUsed).toBe(true);
     expect(typeof loaded.exports.runCli).toBe('function');
+  });
+
+  it('a cache is used only with the very bundle it was made from (V8 itself checks only the length)', async () => {
+    const edited = join(dir, 'dist-edited');
+    await cp(DIST, edited, { recursive: true });
+    const bundle = join(edited, 'signet-cli.cjs');
+    const text = await readFile(bundle, 'latin1');
+    const at = text.indexOf('Content trust for container images');
+    expect(at).toBeGreaterThan(0);
+    // Same length, one letter changed: V8 would accept the old cache and run the old code.
+    await writeFile(bundle, `${text.slice(0, at)}Kontent${text.slice(at + 'Content'.length)}`, 'latin1');
+    expect(loadBundle(bundle, `${bundle}.cache`).cacheUsed).toBe(false);
+    const help = await run(process.execPath, [join(edited, 'signet.mjs'), '--help']);
+    expect(help.stdout).toContain('Kontent trust for container images');
   });
 
   it('a damaged cache or none at all: the CLI compiles as usual and does the same work', async () => {

@@ -91,6 +91,15 @@ describe('the packed library', () => {
     expect(result.output).toContain('TS2322');
   }, 600_000);
 
+  it('carries the CLI but not its V8 code cache (an opaque blob that would run in place of the reviewed JS), and the CLI runs without it', async () => {
+    const dist = join(consumer, 'node_modules', 'signet', 'dist');
+    const names = await readdir(dist);
+    expect(names).toContain('signet-cli.cjs');
+    expect(names.filter((n) => n.endsWith('.cache'))).toEqual([]);
+    const { stdout } = await run(process.execPath, [join(dist, 'signet.mjs'), 'verify', '--help'], { cwd: consumer });
+    expect(stdout).toContain('Usage: signet verify');
+  }, 600_000);
+
   it('imports at run time from the unpacked tarball', async () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', "const m = await import('signet'); console.log(typeof m.verifyImages, m.VERIFY_SCHEMA_VERSION)"], { cwd: consumer });
     expect(stdout.trim()).toBe('function 1');

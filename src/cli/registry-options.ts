@@ -52,11 +52,11 @@ function envOf(io: CliIO, ...names: string[]): string | undefined {
   return undefined;
 }
 
-async function readPem(io: CliIO, file: string, what: string): Promise<string> {
+async function readPem(io: CliIO, file: string, what: string, parse: boolean): Promise<string> {
   const path = resolve(io.cwd, file);
   const bytes = await readFileBounded(path, LIMITS.configFileBytes);
   if (bytes === undefined) throw new UsageError('no-ca-file', `${what} ${path} does not exist`);
-  return caCertificatesFrom(bytes.toString('utf8'), `${what} ${path}`);
+  return caCertificatesFrom(bytes.toString('utf8'), `${what} ${path}`, { parse });
 }
 
 const MAX_TIMEOUT_SECONDS = 24 * 3600;
@@ -98,8 +98,8 @@ export async function registryOptionsFrom(io: CliIO, options: RegistryCommandOpt
   if (insecure.length > 0) result.insecureRegistries = insecure;
   const ca: string[] = [];
   const sslCertFile = envOf(io, 'SSL_CERT_FILE');
-  if (sslCertFile) ca.push(await readPem(io, sslCertFile, 'SSL_CERT_FILE'));
-  if (options.caFile) ca.push(await readPem(io, options.caFile, '--ca-file'));
+  if (sslCertFile) ca.push(await readPem(io, sslCertFile, 'SSL_CERT_FILE', false));
+  if (options.caFile) ca.push(await readPem(io, options.caFile, '--ca-file', true));
   if (ca.length > 0) result.caCertificates = ca;
   const httpsProxy = envOf(io, 'HTTPS_PROXY', 'https_proxy');
   const httpProxy = envOf(io, 'HTTP_PROXY', 'http_proxy');

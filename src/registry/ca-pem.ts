@@ -9,11 +9,12 @@
 // with every length exact). Parsing each with X509Certificate cost ~30 ms
 // per process; OpenSSL parses them fully when a TLS connection needs them.
 
+import { X509Certificate } from 'node:crypto';
 import { UsageError } from '../errors.js';
 
 const BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g;
 const MAX_CERTIFICATES = 1000;
-const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** The 1-based line of `offset` in `text` (only computed for error messages). */
 function lineAt(text: string, offset: number): number {
@@ -56,11 +57,13 @@ function checkCertificateFrame(der: Uint8Array): void {
 
 /**
  * The certificates of a PEM bundle, as one PEM text (other block types, such
- * as keys, are left out). Throws UsageError (code `bad-ca-file`) naming
+ * as keys, are left out). With `parse`, each certificate is also parsed in
+ * full (for files named with --ca-file or --tls-ca; SSL_CERT_FILE, usually
+ * the system bundle read by every command, gets the structural check). Throws UsageError (code `bad-ca-file`) naming
  * `source` and the line when a block is unterminated or a CERTIFICATE block
  * is not a DER certificate, and when the bundle holds no certificate at all.
  */
-export function caCertificatesFrom(text: string, source: string): string {
+export function caCertificatesFrom(text: string, source: string, options: { parse?: boolean } = {}): string {
   const out: string[] = [];
   for (const match of text.matchAll(BEGIN)) {
     const label = match[1] ?? '';
@@ -72,10 +75,13 @@ export function caCertificatesFrom(text: string, source: string): string {
       throw new UsageError('bad-ca-file', `${source}: the ${label} block at line ${lineAt(text, start)} has no "${endMarker}" line; the file is damaged`);
     }
     if (label !== 'CERTIFICATE') continue;
-    const body = text.slice(start + match[0].length, end);
+    const body = text.slice(start + match[0].length, end).replace(/\s+/g, '');
     try {
       if (!BASE64.test(body)) throw new Error('the block is not base64');
       checkCertificateFrame(Buffer.from(body, 'base64'));
+      // A file named on the command line is small: parse each certificate (OpenSSL would
+      // silently drop every CA after one it cannot parse).
+      if (options.parse) new X509Certificate(Buffer.from(body, 'base64'));
     } catch (cause) {
       throw new UsageError('bad-ca-file', `${source}: the certificate at line ${lineAt(text, start)} is not a valid X.509 certificate (${(cause as Error).message})`, { cause });
     }

@@ -60,7 +60,7 @@ export async function openNotaryCollection(gun: string, options: NotarySourceOpt
     const serverOptions: ConstructorParameters<typeof NotaryServerFetcher>[0] = { server: options.server as string, gun };
     // --tls-ca for the Notary server, plus the registry CAs (--ca-file, SSL_CERT_FILE).
     const registryCas = (ctx.registry as RegistryClientOptions | undefined)?.caCertificates ?? [];
-    const tlsCa = options.tlsCa ? [caCertificatesFrom(await readTrustInput(options.tlsCa, ctx), `--tls-ca ${resolve(ctx.cwd, options.tlsCa)}`)] : [];
+    const tlsCa = options.tlsCa ? [caCertificatesFrom(await readTrustInput(options.tlsCa, ctx), `--tls-ca ${resolve(ctx.cwd, options.tlsCa)}`, { parse: true })] : [];
     const cas = [...tlsCa, ...registryCas];
     if (cas.length > 0) serverOptions.ca = cas;
     // HTTPS_PROXY / NO_PROXY and --timeout, as for registry traffic.

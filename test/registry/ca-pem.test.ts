@@ -67,6 +67,15 @@ describe('caCertificatesFrom', () => {
     expect(() => caCertificatesFrom(bundle, 'SSL_CERT_FILE b.pem')).toThrow(/^SSL_CERT_FILE b\.pem: the certificate at line \d+ is not a valid X\.509 certificate/);
   });
 
+  it('a well-framed block with garbage inside: the structural check passes it, a file named on the command line (parse) is refused', () => {
+    // SEQUENCE { SEQUENCE { 00 01 02 }, SEQUENCE { }, BIT STRING { 00 } }: the frame of a certificate, nothing inside.
+    const fake = Buffer.from('300b3003000102300003020000'.replace(/\s/g, ''), 'hex');
+    const block = `-----BEGIN CERTIFICATE-----\n${fake.toString('base64')}\n-----END CERTIFICATE-----`;
+    expect(() => caCertificatesFrom(`${certs[0]}\n${block}\n`, 'SSL_CERT_FILE s.pem')).not.toThrow();
+    expect(() => caCertificatesFrom(`${certs[0]}\n${block}\n`, '--ca-file c.pem', { parse: true })).toThrow(/^--ca-file c\.pem: the certificate at line \d+ is not a valid X\.509 certificate/);
+    expect(() => caCertificatesFrom(certs.join('\n'), '--ca-file c.pem', { parse: true })).not.toThrow();
+  });
+
   it('a re-wrapped good certificate still passes (the frame check is not the PEM layout)', () => {
     expect(() => caCertificatesFrom(withBody(certs[2]!, (der) => der), 'f')).not.toThrow();
   });

@@ -12,6 +12,13 @@ import { VerificationError } from '../errors.js';
 const BATCH_BYTES = 1 << 20;
 /** Bytes handed to the disk and not yet written, beyond which writes turn synchronous. */
 const MAX_IN_FLIGHT_BYTES = 32 << 20;
+/**
+ * Chunks smaller than this are copied into a shared buffer of COALESCE_BYTES
+ * instead of being held one by one: a server that sends 1-byte chunks would
+ * otherwise have a batch hold a million Buffer objects (hundreds of MiB).
+ */
+const SMALL_CHUNK = 16 << 10;
+const COALESCE_BYTES = 64 << 10;
 
 /**
  * Write every chunk of one blob, in order, to `fd` (opened for writing, empty).
@@ -24,6 +31,8 @@ const MAX_IN_FLIGHT_BYTES = 32 << 20;
 export class BlobFileWriter {
   private batch: Buffer[] = [];
   private batchBytes = 0;
+  private small: Buffer | undefined;
+  private smallUsed = 0;
   private written = 0;
   private inFlight = 0;
   private readonly writes: Array<Promise<void>> = [];
@@ -38,9 +47,31 @@ export class BlobFileWriter {
     if (this.written + this.batchBytes + chunk.length > this.maxBytes) {
       throw new VerificationError('size-mismatch', `refusing to write more than the ${this.maxBytes} signed bytes`);
     }
-    this.batch.push(chunk);
+    if (chunk.length < SMALL_CHUNK) {
+      if (this.small === undefined || this.smallUsed + chunk.length > this.small.length) {
+        this.sealSmall();
+        this.small = Buffer.allocUnsafe(COALESCE_BYTES);
+      }
+      chunk.copy(this.small, this.smallUsed);
+      this.smallUsed += chunk.length;
+    } else {
+      this.sealSmall();
+      this.batch.push(chunk);
+    }
     this.batchBytes += chunk.length;
     if (this.batchBytes >= BATCH_BYTES) this.flush();
+  }
+
+  /** Buffers held for the next write (bounded whatever the chunk sizes: ~BATCH_BYTES / SMALL_CHUNK + 1). */
+  get heldBuffers(): number {
+    return this.batch.length + (this.smallUsed > 0 ? 1 : 0);
+  }
+
+  /** Close the coalescing buffer into the batch, keeping the order of the bytes. */
+  private sealSmall(): void {
+    if (this.small !== undefined && this.smallUsed > 0) this.batch.push(this.small.subarray(0, this.smallUsed));
+    this.small = undefined;
+    this.smallUsed = 0;
   }
 
   /** Every queued byte written; rejects with the first write error. */
@@ -56,6 +87,7 @@ export class BlobFileWriter {
   }
 
   private flush(): void {
+    this.sealSmall();
     const buffers = this.batch;
     const at = this.written;
     const length = this.batchBytes;

@@ -44,6 +44,28 @@ describe('when a blob arrives in many uneven chunks', () => {
   });
 });
 
+describe('when a hostile server sends the blob one byte at a time', () => {
+  it('holds a bounded number of buffers (small chunks are copied together) and still writes every byte in order', async () => {
+    const total = 3 * 1024 * 1024 + 7;
+    const expected = Buffer.allocUnsafe(total);
+    for (let i = 0; i < total; i++) expected[i] = (i * 2_654_435_761) >>> 24;
+    const path = join(dir, 'bytewise');
+    const handle = await open(path, 'wx');
+    const writer = new BlobFileWriter(handle.fd, total);
+    let most = 0;
+    const one = Buffer.alloc(1); // one buffer reused for every byte: only copies keep the bytes apart
+    for (let i = 0; i < total; i++) {
+      one[0] = expected[i]!;
+      writer.write(one);
+      if (writer.heldBuffers > most) most = writer.heldBuffers;
+    }
+    await writer.finish();
+    await handle.close();
+    expect(most).toBeLessThanOrEqual(17); // a MiB in 64 KiB buffers, not a million 1-byte Buffers
+    expect((await readFile(path)).equals(expected)).toBe(true);
+  });
+});
+
 describe('when a source sends more than the signed length', () => {
   it('refuses the chunk that goes past it and writes nothing of it', async () => {
     const path = join(dir, 'over');

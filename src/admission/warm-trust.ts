@@ -119,7 +119,13 @@ export class WarmTrust {
       return current;
     }
     this.rotating ??= this.rotate(current, nowMs, false).finally(() => (this.rotating = undefined));
-    return this.rotating;
+    const next = await this.rotating;
+    // A refresh started ahead that failed hands back the current generation: past its interval, try again and fail closed.
+    if (next === current) {
+      this.rotating ??= this.rotate(current, nowMs, false).finally(() => (this.rotating = undefined));
+      return this.rotating;
+    }
+    return next;
   }
 
   private due(generation: Generation, nowMs: number): boolean {

@@ -159,4 +159,23 @@ describe('a refresh started ahead (past 4/5 of the interval)', () => {
     expect(warm.status()).toMatchObject({ refreshes: 2, refreshFailures: 1 });
     await warm.close();
   });
+
+  it('does not hand a decision past the interval the old generation when the refresh it waited for fails', async () => {
+    const now = new Date();
+    fx = await createFixture({ now });
+    await fx.update(now, (repo) => addImage(repo, 'team/app', '1.0', fakeDigest('app')));
+    const store = new HeldStore(fx.store);
+    const warm = new WarmTrust({ store, pinnedRoot: fx.pinnedBytes, home: await fx.newHome() }, { refreshMs: HOUR, expiryMarginMs: 0, retryMs: 1000 });
+    const lookup = (at: number) => warm.use(new Date(now.getTime() + at), (s) => s.lookup('team/app:1.0'));
+    expect(await lookup(0)).toMatchObject({ name: 'team/app:1.0' });
+    let fail!: (error: Error) => void;
+    store.hold = new Promise((_, reject) => (fail = reject));
+    store.hold.catch(() => undefined);
+    expect(await lookup(0.9 * HOUR)).toMatchObject({ name: 'team/app:1.0' }); // starts the refresh ahead
+    await until(() => store.held === 1);
+    const due = lookup(HOUR + 1000); // past the interval: waits for that refresh
+    fail(new Error('store unreachable')); // it fails, and so does the retry (the store still fails)
+    expect(await caught(due)).toMatchObject({ name: expect.stringMatching(/Error$/), code: expect.any(String) }); // fails closed, not the old answer
+    await warm.close();
+  });
 });

@@ -32,6 +32,7 @@ async function until(condition: () => boolean): Promise<void> {
 }
 import { WarmTrust } from '../../src/admission/warm-trust.js';
 import { caught } from '../support/caught.js';
+import { InconclusiveError } from '../../src/errors.js';
 
 let fx: Fixture;
 afterEach(async () => fx?.cleanup());
@@ -151,7 +152,7 @@ describe('a refresh started ahead (past 4/5 of the interval)', () => {
     store.hold.catch(() => undefined);
     expect(await lookup(0.9 * HOUR)).toMatchObject({ name: 'team/app:1.0' }); // starts the refresh ahead
     await until(() => store.held === 1);
-    fail(new Error('store unreachable'));
+    fail(new InconclusiveError('store-unreadable', 'store unreachable'));
     await until(() => warm.status().refreshFailures === 1);
     expect(await lookup(0.95 * HOUR)).toMatchObject({ name: 'team/app:1.0' }); // still the current generation
     store.hold = undefined;
@@ -174,8 +175,8 @@ describe('a refresh started ahead (past 4/5 of the interval)', () => {
     expect(await lookup(0.9 * HOUR)).toMatchObject({ name: 'team/app:1.0' }); // starts the refresh ahead
     await until(() => store.held === 1);
     const due = lookup(HOUR + 1000); // past the interval: waits for that refresh
-    fail(new Error('store unreachable')); // it fails, and so does the retry (the store still fails)
-    expect(await caught(due)).toMatchObject({ name: expect.stringMatching(/Error$/), code: expect.any(String) }); // fails closed, not the old answer
+    fail(new InconclusiveError('store-unreadable', 'store unreachable')); // it fails, and so does the retry (the store still fails)
+    expect(await caught(due)).toMatchObject({ kind: 'inconclusive', code: 'store-unreadable' }); // fails closed, not the old answer
     await warm.close();
   });
 });

@@ -52,6 +52,7 @@ export async function publishRoot(
     repo.markDirty('snapshot');
     result.resigned.push('snapshot', 'timestamp');
     await repo.publish(options);
+    await options.memory?.record(repo);
     result.published = true;
     return result;
   });
@@ -68,7 +69,7 @@ async function loadOrSalvage(store: MetadataStore, pinned: Envelope<RootJSON>, o
     return await TrustRepository.load(store, pinned);
   } catch (error) {
     if (!(error instanceof VerificationError)) throw error;
-    const salvaged = await loadSalvaging(store, pinned, options.now);
+    const salvaged = await loadSalvaging(store, pinned, options.now, (await options.memory?.seen())?.timestamp);
     if (salvaged.replaced.length === 0) throw error;
     options.log?.(`${store.location}: replacing ${salvaged.reasons.join('; ')}`);
     return salvaged.repo;

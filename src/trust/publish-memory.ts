@@ -16,9 +16,11 @@ export interface PublishMemory {
   check(repo: TrustRepository): Promise<void>;
   /** Remember `repo`'s versions (never lowering a remembered one). */
   record(repo: TrustRepository): Promise<void>;
+  /** The newest versions remembered, if any (a repair must publish above them). */
+  seen(): Promise<Seen | undefined>;
 }
 
-type Seen = Record<'root' | 'timestamp' | 'snapshot', number>;
+export type Seen = Record<'root' | 'timestamp' | 'snapshot', number>;
 
 /** A PublishMemory in `home`/published/<hash of location>.json. */
 export function filePublishMemory(home: string, location: string): PublishMemory {
@@ -33,6 +35,7 @@ export function filePublishMemory(home: string, location: string): PublishMemory
     return { root: num('root'), timestamp: num('timestamp'), snapshot: num('snapshot') };
   };
   return {
+    seen: read,
     async check(repo) {
       const seen = await read();
       if (!seen) return;

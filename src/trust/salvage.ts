@@ -38,7 +38,7 @@ export interface SalvagedRepository {
  * the snapshot version, if larger): above any version an honest hourly cron
  * reaches, so every verifier accepts it, yet far below 2^53.
  */
-export async function loadSalvaging(store: MetadataStore, pinned: Envelope<RootJSON>, now: Date): Promise<SalvagedRepository> {
+export async function loadSalvaging(store: MetadataStore, pinned: Envelope<RootJSON>, now: Date, seenTimestamp = 0): Promise<SalvagedRepository> {
   const root = await loadLatestRoot(store, pinned);
   const reasons: string[] = [];
   let timestamp: Envelope<TimestampJSON> | undefined;
@@ -63,7 +63,10 @@ export async function loadSalvaging(store: MetadataStore, pinned: Envelope<RootJ
     if (named) replaced.push('snapshot');
   }
   if (!timestamp || !named || named.version !== snapshot.envelope.signed.version) {
-    const version = Math.max(timestamp?.signed.version ?? 0, snapshot.envelope.signed.version, Math.floor(now.getTime() / 1000));
+    // Above every version a verifier or this machine may have seen: the broken one cannot be read, so
+    // the clock stands in for it, and this machine's publish memory (`seenTimestamp`) for the ones
+    // published within the same second.
+    const version = Math.max(timestamp?.signed.version ?? 0, snapshot.envelope.signed.version, Math.floor(now.getTime() / 1000), seenTimestamp);
     timestamp = {
       signed: { _type: 'timestamp', spec_version: SPEC_VERSION, version, expires: now.toISOString(), meta: { 'snapshot.json': metaFileFor(snapshot.envelope.signed.version, snapshot.bytes) } },
       signatures: [],

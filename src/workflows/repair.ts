@@ -22,11 +22,12 @@ export async function repairWorkflow(options: RepositoryOptions, ctx: SignetCont
   const trust = await resolveRepository(options, ctx);
   const signers = new Keystore(ctx.home).signerProvider(ctx.passphrases);
   return trust.store.withLock(async (lock) => {
-    const { repo, replaced, reasons } = await loadSalvaging(trust.store, trust.pinnedRoot, ctx.now);
+    const memory = publishMemoryFor(ctx, trust.store);
+    const { repo, replaced, reasons } = await loadSalvaging(trust.store, trust.pinnedRoot, ctx.now, (await memory.seen())?.timestamp);
     for (const reason of reasons) ctx.log(`replacing ${reason}`);
     repo.markDirty('snapshot');
     await repo.publish({ signers, now: ctx.now, log: ctx.log, beforeCommit: async () => lock?.confirm() });
-    await publishMemoryFor(ctx, trust.store).record(repo);
+    await memory.record(repo);
     return { trustRepository: trust.store.location, replaced, reasons, snapshot: repo.snapshot.signed.version, timestamp: repo.timestamp.signed.version };
   });
 }

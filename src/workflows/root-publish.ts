@@ -11,7 +11,7 @@ import { parseRoot } from '../trust/root-chain.js';
 import { readFileBounded } from '../store/atomic-file.js';
 import { UsageError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { policyPathOf, type SignetContext } from './context.js';
+import { policyPathOf, publishMemoryFor, type SignetContext } from './context.js';
 
 export interface PublishRootOptions {
   trustRepo: string;
@@ -30,5 +30,5 @@ export async function publishSignedRoot(file: string, options: PublishRootOption
   if (pinBytes === undefined) throw new UsageError('no-pinned-root', `pinned root ${pinPath} does not exist`);
   const pinned = parseRoot(pinBytes, pinPath);
   const signers = ctx.keys.signers;
-  return publishRoot(store, pinned, next, { signers, now: ctx.now, log: ctx.log });
+  return publishRoot(store, pinned, next, { signers, now: ctx.now, log: ctx.log, memory: publishMemoryFor(ctx, store) });
 }

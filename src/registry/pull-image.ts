@@ -76,15 +76,25 @@ async function copyInto(client: BlobClient, ref: RegistryReference, top: Manifes
   let done = 0;
   progress?.(0, blobs.size);
   const queue = [...blobs.values()];
+  // The first failure stops the others from starting a blob, and the pull fails only once every
+  // copy in progress has ended: the caller then removes the work directory with nothing still
+  // writing into it (a copy starting during that removal made it fail with ENOTEMPTY, exit 2,
+  // in place of the verification error).
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    for (let d = queue.shift(); d; d = queue.shift()) {
-      // Not `bytes += await …`: that reads `bytes` before the await, and the workers overwrite each other's sums.
-      const copied = await copyBlob(client, ref, d, layout);
-      bytes += copied;
-      progress?.(++done, blobs.size);
+    for (let d = queue.shift(); d && !failure; d = queue.shift()) {
+      try {
+        // Not `bytes += await …`: that reads `bytes` before the await, and the workers overwrite each other's sums.
+        const copied = await copyBlob(client, ref, d, layout);
+        bytes += copied;
+        progress?.(++done, blobs.size);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, Math.max(1, queue.length)) }, worker));
+  if (failure) throw failure.error;
   // Manifests last, so a layout never names a manifest whose blobs are missing.
   for (const m of manifests.reverse()) await layout.writeBlob(m.bytes);
   return { digest: top.digest, mediaType: top.mediaType, manifests: manifests.length, blobs: blobs.size, bytes };

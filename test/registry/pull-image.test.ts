@@ -14,6 +14,7 @@ import { RegistryClient } from '../../src/registry/registry-client.js';
 import { pullImage } from '../../src/registry/pull-image.js';
 import type { RegistryReference } from '../../src/image/image-reference.js';
 import { caught } from '../support/caught.js';
+import { VerificationError } from '../../src/errors.js';
 
 const SIZE = 24 * 1024 * 1024 + 777;
 const layer = Buffer.allocUnsafe(SIZE);
@@ -95,4 +96,40 @@ describe('when the registry sends other bytes of the signed length', () => {
     expect(error).toMatchObject({ kind: 'invalid', code: 'digest-mismatch' });
     expect(await leftovers('other')).toEqual([]);
   }, 60_000);
+});
+
+describe('when one blob fails while others are still downloading', () => {
+  it('fails only after every copy in progress ended, with the first error, and leaves nothing behind', async () => {
+    // A stub client: the config fails at once (wrong bytes), the layer is held until released.
+    let releaseLayer!: () => void;
+    const layerHeld = new Promise<void>((r) => (releaseLayer = r));
+    let layerEnded = false;
+    let configFailed!: () => void;
+    const configFailedSeen = new Promise<void>((r) => (configFailed = r));
+    const stub = {
+      getManifest: client.getManifest.bind(client),
+      fetchBlob: async (_repo: unknown, d: { digest: string }, sink: (chunk: Buffer) => void) => {
+        if (d.digest === digestOf(config)) {
+          configFailed();
+          throw new VerificationError('digest-mismatch', 'config hashed to other bytes');
+        }
+        await layerHeld;
+        sink(layer.subarray(0, 1024));
+        layerEnded = true;
+        throw new VerificationError('size-mismatch', 'layer cut short');
+      },
+    } as unknown as RegistryClient;
+    const dir = join(work, 'mixed');
+    let settled = false;
+    const pulled = pullImage(stub, ref('good'), manifest, dir).finally(() => (settled = true));
+    await configFailedSeen;
+    // Give a premature rejection every chance to land (the old code rejected here at once).
+    for (let i = 0; i < 100 && !settled; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(settled).toBe(false); // the config failed, but the layer copy is still running
+    releaseLayer();
+    const error = await caught(pulled);
+    expect(layerEnded).toBe(true);
+    expect(error.message).toBe('config hashed to other bytes');
+    expect(await leftovers('mixed')).toEqual([]);
+  });
 });

@@ -6,16 +6,21 @@ import { fmtBytes, fmtMs, ratio } from './measure.mjs';
 
 const KB = 1000;
 
-export function writeReport(r) {
-  const m = r.machine;
-  const lines = [];
-  const p = (s = '') => lines.push(s);
-  const table = (head, rows) => {
+/** A Markdown table writer over `p` (first column left-aligned, the rest right-aligned). */
+export function tableWriter(p) {
+  return (head, rows) => {
     p(`| ${head.join(' | ')} |`);
     p(`|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
     for (const row of rows) p(`| ${row.join(' | ')} |`);
     p();
   };
+}
+
+export function writeReport(r) {
+  const m = r.machine;
+  const lines = [];
+  const p = (s = '') => lines.push(s);
+  const table = tableWriter(p);
 
   p('# signet benchmark results');
   p();

@@ -11,6 +11,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tagNames } from './images.mjs';
 import { fmtBytes, fmtMs, median, ratio, run } from './measure.mjs';
+import { tableWriter } from './report.mjs';
 
 const KB = 1000;
 
@@ -102,12 +103,7 @@ export function speedReport(sp, r) {
   if (!sp) return [];
   const lines = [];
   const p = (s = '') => lines.push(s);
-  const table = (head, rows) => {
-    p(`| ${head.join(' | ')} |`);
-    p(`|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
-    for (const row of rows) p(`| ${row.join(' | ')} |`);
-    p();
-  };
+  const table = tableWriter(p);
   const st = sp.startup;
   p('## Start-up, warm registry verify and the single executable');
   p();

@@ -5,7 +5,6 @@
 // itself is one CommonJS bundle loaded with V8's code cache (code-cache.ts).
 
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { VERSION } from '../version.js';
 import { loadBundle } from './code-cache.js';
 import type * as CliBundle from './cli-bundle.js';
@@ -24,11 +23,5 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 } else {
   const bundle = fileURLToPath(new URL('./signet-cli.cjs', import.meta.url));
   const { runOnProcess } = loadBundle<typeof CliBundle>(bundle, `${bundle}.cache`).exports;
-  // undici parses HTTP with WebAssembly; V8 also compiles it with its optimising
-  // tier in the background and makes the exiting process wait for that, ~100 ms
-  // after the result is printed. One command's few responses parse as fast with
-  // the baseline compiler; the long-running admission server keeps both tiers.
-  // (Set after loading, so the code cache's flag check still matches.)
-  if (!argv.includes('admission')) setFlagsFromString('--liftoff-only');
   process.exitCode = await runOnProcess(argv);
 }

@@ -2,7 +2,6 @@
 // CLI as bin.ts, bundled as one CommonJS file because Node's single-executable
 // applications run a CommonJS main script (no top-level await, no file imports).
 
-import { setFlagsFromString } from 'node:v8';
 import { VERSION } from '../version.js';
 import { runOnProcess } from './process-run.js';
 
@@ -19,9 +18,6 @@ async function main(): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  // As in bin.ts: a CLI run compiles undici's WebAssembly HTTP parser with the baseline tier only,
-  // so the process does not wait ~100 ms at exit for an optimised compile (admission serve keeps both).
-  if (!argv.includes('admission')) setFlagsFromString('--liftoff-only');
   process.exitCode = await runOnProcess(argv);
 }
 
